@@ -1,1 +1,79 @@
-fn main() {}
+//! `cargo xtask demo | test | bench` — the project's task runner.
+//!
+//! `test` installs what the test tiers need on a fresh Debian/Ubuntu machine (only what is
+//! missing) and runs every tier; `.ci/run` calls it.
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+
+mod bench;
+mod demo;
+mod prerequisites;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::run_benchmarks(&args[1..]),
+        Some("demo") => demo::run_demo(&args[1..]),
+        Some("install-test-deps") => prerequisites::install_all(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 demo               run the emulator's demo lab and watch an agent session against it\n  \
+                 test               install what the tests need (if missing) and run every test tier\n  \
+                 bench              run the benchmarks and write target/bench-report.md\n  \
+                 install-test-deps  only install the test prerequisites"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Run a command in the workspace root, failing with its name if it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: running {shown}");
+    let status = cmd
+        .current_dir(workspace_root())
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn test(args: &[String]) -> Result<()> {
+    let skip_install = args.iter().any(|a| a == "--no-install");
+    if !skip_install {
+        prerequisites::install_all()?;
+    }
+    // Tiers 1–3: unit, integration against the emulator, interop with Prosody, slixmpp and
+    // strophe.js. The interop tests fail (not skip) when their peers are missing.
+    run(cargo().args(["test", "--workspace", "--all-targets", "--no-fail-fast"]))?;
+    // Doc examples are tests too.
+    run(cargo().args(["test", "--workspace", "--doc"]))?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! `cargo xtask bench`: runs every benchmark, prints the figures and writes
+//! `target/bench-report.md`. Figures are measured, never asserted.
+use std::fmt::Write as _;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use crate::{cargo, workspace_root};
+
+/// One benchmark: a title and the command that prints its figures.
+struct Benchmark {
+    title: &'static str,
+    what: &'static str,
+    command: Command,
+    /// Keep only output lines that carry figures.
+    keep: fn(&str) -> bool,
+}
+
+fn criterion_line(line: &str) -> bool {
+    !line.trim().is_empty() && !line.contains("Gnuplot") && !line.starts_with("Warning")
+}
+
+fn figure_line(line: &str) -> bool {
+    line.trim_start().starts_with("figure:")
+}
+
+fn benchmarks() -> Vec<Benchmark> {
+    let mut dialog = cargo();
+    dialog.args(["bench", "-p", "finesse", "--bench", "dialog_update", "--", "--noplot"]);
+    let mut load = cargo();
+    load.args([
+        "run", "--release", "-p", "finesse-emulator", "--example", "load_bench", "--",
+    ]);
+    vec![
+        Benchmark {
+            title: "SDK: decode + apply a Dialog update",
+            what: "XMPP <message> stanza → Update → Dialog → snapshot, updates per second",
+            command: dialog,
+            keep: criterion_line,
+        },
+        Benchmark {
+            title: "Emulator: 2,000 agents over WebSocket XMPP taking calls",
+            what: "events per second, delivery latency p50/p99, CPU and memory of the emulator",
+            command: load,
+            keep: figure_line,
+        },
+    ]
+}
+
+pub fn run_benchmarks(args: &[String]) -> Result<()> {
+    let only = args.first().cloned();
+    let mut report = String::from("# Ringside benchmark report\n\n");
+    let _ = writeln!(report, "Machine: {} cores.\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    for mut bench in benchmarks() {
+        if let Some(only) = &only {
+            if !bench.title.to_lowercase().contains(&only.to_lowercase()) {
+                continue;
+            }
+        }
+        eprintln!("xtask bench: {}", bench.title);
+        let output = bench
+            .command
+            .current_dir(workspace_root())
+            .stderr(Stdio::inherit())
+            .output()
+            .with_context(|| format!("could not run {}", bench.title))?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let figures: Vec<&str> = text.lines().filter(|l| (bench.keep)(l)).collect();
+        let _ = writeln!(report, "## {}\n\n{}\n\n```", bench.title, bench.what);
+        for line in &figures {
+            println!("{line}");
+            let _ = writeln!(report, "{line}");
+        }
+        if !output.status.success() {
+            let _ = writeln!(report, "(benchmark failed: {})", output.status);
+        }
+        let _ = writeln!(report, "```\n");
+    }
+    let path = workspace_root().join("target/bench-report.md");
+    std::fs::create_dir_all(workspace_root().join("target"))?;
+    std::fs::write(&path, report).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("xtask bench: report written to {}", path.display());
+    Ok(())
+}
