@@ -25,16 +25,20 @@
 //!   the realistic event mix: per call about 12 events (User, Dialog, Team) on both the
 //!   agent's and the supervisor's desktop.
 //! - Calls are placed through the control API at a fixed rate for `--duration` seconds.
+//!   The default, 50 calls/s with a 10.5 s handling time (about 525 agents busy at once),
+//!   is far above what 2,000 real agents take and keeps a 2-core machine short of
+//!   saturation; raise `--calls-per-second` to find where the emulator saturates.
 //!
-//! What is measured, in the run window (first call placed → last call placed):
-//! - events/s: every pub-sub `<message>` received by any desktop.
+//! What is measured, in the run window (`--duration` seconds from the first call placed):
+//! - events/s: every pub-sub `<message>` received by any desktop, ramp-up included (calls
+//!   placed near the end of the window deliver their later events after it).
 //! - delivery latency: receive time − when the cause was issued. REST requests carry a
 //!   `requestId` and placed calls a `callVariable1` stamped `lb-<µs>-…`, so each event that
 //!   has a cause carries the time it was issued. Unsolicited events without a cause of
 //!   their own (RESERVED, Team and Queue updates) are counted but not timed. Causes issued
 //!   in the window are timed even when their events arrive after it (the drain).
 //! - CPU: utime+stime of each process over the run window (`/proc/<pid>/stat`), as a share
-//!   of one core; memory: VmRSS at the end of the run and VmHWM (peak) at the end.
+//!   of one core; memory: VmRSS at the end of the run, VmHWM (peak) once the calls drained.
 //!
 //! Clients and emulator share this machine's cores: the client side (2,000 TLS WebSocket
 //! sessions, XML parsing) competes with the emulator, so the figures are a lower bound of
