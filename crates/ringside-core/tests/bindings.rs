@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use ringside_core::desk::*;
+use ringside_core::team::{TeamActionRequest, TeamDiff};
 use ts_rs::{Config, TypeVisitor, TS};
 
 const UPDATE_VAR: &str = "RINGSIDE_UPDATE_BINDINGS";
@@ -88,6 +89,9 @@ fn render_all() -> BTreeMap<String, String> {
     renderer.render::<Lookups>();
     renderer.render::<ContactView>();
     renderer.render::<SettingsView>();
+    // The supervisor's Team tab (event `team`, commands in `ringside_core::team`).
+    renderer.render::<TeamDiff>();
+    renderer.render::<TeamActionRequest>();
 
     let mut index = String::from(
         "// Generated from the Rust types by crates/ringside-core/tests/bindings.rs. Do not edit.\n",
