@@ -9,8 +9,8 @@ import { mount, tick } from 'svelte';
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { AgentStateKind, TeamDiff, TeamRow } from '../src/lib/generated';
-import TeamView from '../src/components/team/TeamView.svelte';
-import { bigTeam, countsOf, fullView, teamDiff } from '../src/components/team/teamFixtures';
+import TeamView from '../src/lib/components/team/TeamView.svelte';
+import { bigTeam, countsOf, fullView, teamDiff } from '../src/lib/components/team/teamFixtures';
 import '../src/styles/app.css';
 
 const AGENTS = 2_000;

@@ -26,6 +26,7 @@ export function agent(overrides: Partial<AgentView> = {}): AgentView {
     pending: null,
     requested: null,
     mobileAgent: null,
+    allowedStates: ['ready', 'notReady', 'loggedOut'],
     ...overrides,
   };
 }

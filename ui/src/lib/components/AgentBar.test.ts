@@ -109,6 +109,15 @@ describe('AgentBar', () => {
     expect(screen.getByTestId('state-option-not-ready')).toHaveFocus();
   });
 
+  it('offers only the states Finesse allows now (UCCE: no Logout straight from Ready)', async () => {
+    const user = userEvent.setup();
+    render(AgentBar, { agent: agent({ state: 'ready', allowedStates: ['notReady'] }), lookups: lookups() });
+    await user.click(screen.getByTestId('state-switch'));
+
+    expect(screen.getByTestId('state-option-not-ready')).toBeInTheDocument();
+    expect(screen.queryByTestId('state-option-logout')).not.toBeInTheDocument();
+  });
+
   it('signs out with a logout reason', async () => {
     const user = userEvent.setup();
     render(AgentBar, { agent: agent({ state: 'notReady' }), lookups: lookups() });
