@@ -31,6 +31,12 @@ fn benchmarks() -> Vec<Benchmark> {
     load.args([
         "run", "--release", "-p", "finesse-emulator", "--example", "load_bench", "--",
     ]);
+    let mut team = cargo();
+    team.args(["bench", "-p", "ringside-core", "--bench", "team_model", "--", "--noplot"]);
+    let mut team_ui = Command::new("node");
+    team_ui
+        .arg("bench/run-team-bench.mjs")
+        .current_dir(workspace_root().join("ui"));
     vec![
         Benchmark {
             title: "SDK: decode + apply a Dialog update",
@@ -44,11 +50,24 @@ fn benchmarks() -> Vec<Benchmark> {
             command: load,
             keep: figure_line,
         },
+        Benchmark {
+            title: "Supervisor team model: updates absorbed, diff cost at 500 changes/s",
+            what: "2,000 agents, seeded random state changes, coalesced into batched diffs",
+            command: team,
+            keep: criterion_line,
+        },
+        Benchmark {
+            title: "Supervisor team view UI: frame rate and event-to-row lag",
+            what: "2,000 rows at 500 changes/s in headless Chromium (Debian's chromium)",
+            command: team_ui,
+            keep: figure_line,
+        },
     ]
 }
 
 pub fn run_benchmarks(args: &[String]) -> Result<()> {
     let only = args.first().cloned();
+    crate::prerequisites::install_bench_packages()?;
     let mut report = String::from("# Ringside benchmark report\n\n");
     let _ = writeln!(report, "Machine: {} cores.\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     for mut bench in benchmarks() {
@@ -58,9 +77,11 @@ pub fn run_benchmarks(args: &[String]) -> Result<()> {
             }
         }
         eprintln!("xtask bench: {}", bench.title);
+        if bench.command.get_current_dir().is_none() {
+            bench.command.current_dir(workspace_root());
+        }
         let output = bench
             .command
-            .current_dir(workspace_root())
             .stderr(Stdio::inherit())
             .output()
             .with_context(|| format!("could not run {}", bench.title))?;
