@@ -4,6 +4,7 @@ use finesse::session::SessionError;
 
 use crate::desk::UiError;
 use crate::keychain::KeychainError;
+use crate::team::TeamError;
 
 /// A failed request. Every variant has a stable [`code`](AppError::code) the UI words by;
 /// the `Display` text is the English fallback.
@@ -68,6 +69,9 @@ pub enum AppError {
     Settings { code: &'static str, detail: String },
     #[error(transparent)]
     Keychain(#[from] KeychainError),
+    /// The Team view refused a supervisor's request; its `team_*` code passes through.
+    #[error(transparent)]
+    Team(#[from] TeamError),
     /// A command failed in the session; its own code passes through.
     #[error(transparent)]
     Session(SessionError),
@@ -99,6 +103,7 @@ impl AppError {
             AppError::RingtoneUnreadable { .. } => "ringtone_unreadable",
             AppError::Settings { code, .. } => code,
             AppError::Keychain(e) => e.code(),
+            AppError::Team(e) => e.code(),
             AppError::Session(e) => e.code(),
         }
     }

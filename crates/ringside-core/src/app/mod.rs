@@ -6,15 +6,21 @@
 //! [`crate::desk::requests`](crate::desk) (`sign_in`, `sign_out`, `set_state`, `call_action`,
 //! `make_call`, `set_wrap_up`, `get_desk`, `get_lookups`, `search_contacts`,
 //! `get_sign_in_defaults`, `get_settings`, `save_settings`, `dismiss_alert`,
-//! `dismiss_pop_up`, `list_audio_outputs`, `preview_ringtone`), each returning
-//! `Result<_, UiError>`. Requests that need Finesse fail at once with `not_connected` while
-//! the session is not connected.
+//! `dismiss_pop_up`, `list_audio_outputs`, `preview_ringtone`, and the supervisor's Team
+//! view: `get_team`, `choose_team`, `set_team_view`, `team_action`, `dismiss_team_error`),
+//! each returning `Result<_, UiError>`. Requests that need Finesse fail at once with
+//! `not_connected` while the session is not connected.
 //!
 //! Outputs: [`App::desk_updates`] (a `watch` of the [`DeskView`], emitted to the UI as
-//! [`ui_events::DESK`]) and [`App::effects`] ([`ShellEffect`]s: pop-up shown/closed — the
+//! [`ui_events::DESK`]), [`App::effects`] ([`ShellEffect`]s: pop-up shown/closed — the
 //! shell emits [`ui_events::POP_UP`] to the pop-up window —, native notifications, tray
-//! changes). The ring is started and stopped by the app itself through its
-//! [`RingOutput`].
+//! changes) and [`App::team_updates`] (every [`TeamDiff`], emitted to the UI as
+//! [`ui_events::TEAM`]; a supervisor's only — a plain agent's board never changes). The
+//! ring is started and stopped by the app itself through its [`RingOutput`].
+//!
+//! Team diffs have a channel of their own rather than being [`ShellEffect`]s: like the desk
+//! they are for the main window, not things the shell does outside it, and a supervisor's
+//! steady stream of diffs must not crowd out a pop-up or tray effect.
 //!
 //! Wrap-up: Finesse ends WORK in NOT_READY and WORK_READY in READY when the wrap-up timer
 //! runs out. The agent's "then: Ready / Not Ready" choice ([`App::set_wrap_up`]) is handed
@@ -31,6 +37,7 @@ mod pump;
 mod requests;
 mod sign_in;
 mod state;
+mod team;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +55,7 @@ use crate::desk::{
 use crate::keychain::SecretStore;
 use crate::ring::RingOutput;
 use crate::settings::SettingsStore;
+use crate::team::{TeamActionRequest, TeamDiff, TeamViewOptions};
 use state::Inner;
 
 /// Names of the events the shell emits to the webviews — one place, used by both sides.
@@ -56,6 +64,9 @@ pub mod ui_events {
     pub const DESK: &str = "desk";
     /// Payload: the [`IncomingCallView`](crate::desk::IncomingCallView), or `null` to close.
     pub const POP_UP: &str = "pop-up";
+    /// Payload: a [`TeamDiff`](crate::team::TeamDiff) (see
+    /// [`App::team_updates`](super::App::team_updates)).
+    pub const TEAM: &str = crate::team::UI_EVENT;
 }
 
 /// Environment variable naming an extra CA file to trust (the emulator's, for the demo).
@@ -190,6 +201,23 @@ impl App {
         self.inner.pop_up_now()
     }
 
+    /// The Team view's diffs from now on, in `seq` order; the shell emits each as
+    /// [`ui_events::TEAM`]. A receiver that lags just goes on: the UI sees the gap in `seq`
+    /// and asks for the whole view ([`App::get_team`]).
+    pub fn team_updates(&self) -> broadcast::Receiver<TeamDiff> {
+        self.inner.team.subscribe()
+    }
+
+    /// Whether the Team view is live: the signed-in user is a supervisor and the board is
+    /// being fed and diffed. Never for a plain agent, who gets no team pump at all.
+    pub fn team_view_live(&self) -> bool {
+        self.inner
+            .lock()
+            .live
+            .as_ref()
+            .is_some_and(|live| live.team_pump.is_some())
+    }
+
     // ----- commands -----------------------------------------------------------------------
 
     pub async fn sign_in(&self, form: SignInForm) -> Result<(), UiError> {
@@ -283,6 +311,43 @@ impl App {
         requests::preview_ringtone(&self.inner)
             .await
             .map_err(UiError::from)
+    }
+
+    // ----- the supervisor's Team view ------------------------------------------------------
+
+    /// The whole Team view as a reset diff (the tab's first load, or after a missed `seq`);
+    /// the `team` events that follow continue from it. Empty while no supervisor is signed in.
+    pub async fn get_team(&self) -> Result<TeamDiff, UiError> {
+        Ok(team::get_team(&self.inner))
+    }
+
+    /// Shows another supervised team (`team_unknown_team` for any other): the session stops
+    /// following the old team and loads the new one, whose rows go out as a `team` event
+    /// before this returns.
+    pub async fn choose_team(&self, team_id: String) -> Result<(), UiError> {
+        team::choose_team(&self.inner, team_id)
+            .await
+            .map_err(UiError::from)
+    }
+
+    /// Sort, filters and the signed-out toggle; the new order goes out as a `team` event.
+    pub async fn set_team_view(&self, view: TeamViewOptions) -> Result<(), UiError> {
+        team::set_view(&self.inner, view);
+        Ok(())
+    }
+
+    /// Starts an action on an agent and returns once it is on its way: the row shows it
+    /// pending at once, then the agent's new state, or the row's `error` if Finesse refused.
+    /// Refused before anything is sent with `team_action_not_allowed` (Finesse's supervisor
+    /// rules do not allow it now, e.g. Not Ready while the agent is talking),
+    /// `team_action_pending`, `team_unknown_agent`, `team_no_team_chosen` or `not_connected`.
+    pub async fn team_action(&self, request: TeamActionRequest) -> Result<(), UiError> {
+        team::team_action(&self.inner, request).map_err(UiError::from)
+    }
+
+    /// Hides the error on an agent's row (`team_unknown_agent` if the agent is not shown).
+    pub async fn dismiss_team_error(&self, agent_id: String) -> Result<(), UiError> {
+        team::dismiss_error(&self.inner, agent_id).map_err(UiError::from)
     }
 
     // ----- life cycle ---------------------------------------------------------------------

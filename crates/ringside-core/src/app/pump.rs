@@ -1,10 +1,11 @@
 //! The task that carries one session's news to the desk: connection changes, snapshots,
 //! events the snapshot does not show (Finesse errors, refused after-call choices), the
-//! ring player's warnings, and a one-second tick while a timer is on screen.
+//! ring player's warnings, and a one-second tick while a timer is on screen. It also starts
+//! the Team view's own pump once the User turns out to be a supervisor.
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use finesse::model::{ReasonCategory, Snapshot};
+use finesse::model::{ReasonCategory, ReasonCode, Snapshot};
 use finesse::session::{ConnectionState, Session, SessionError, SessionEvent};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -50,6 +51,8 @@ async fn run(inner: Weak<Inner>, session: Session) {
                 }
                 let snapshot = Arc::clone(&snapshots.borrow_and_update());
                 let Some(app) = inner.upgrade() else { return };
+                // Before the desk shows a supervisor, their Team view is being fed.
+                super::team::start_if_supervisor(&app, &session, &snapshot);
                 on_snapshot(&app, &snapshot);
             }
             event = events.recv() => match event {
@@ -161,6 +164,13 @@ pub(crate) async fn load_lookups(app: Arc<Inner>, session: Session) {
     let logout = session.reason_codes(ReasonCategory::Logout).await;
     let wrap_up = session.wrap_up_reasons().await;
     let layout = session.layout().await;
+    let team_codes: Vec<ReasonCode> = [&not_ready, &logout]
+        .into_iter()
+        .filter_map(|codes| codes.as_ref().ok())
+        .flatten()
+        .cloned()
+        .collect();
+    app.team.set_reason_codes(&team_codes);
     let complete = ![
         not_ready.as_ref().err(),
         logout.as_ref().err(),
@@ -194,7 +204,7 @@ pub(crate) async fn load_lookups(app: Arc<Inner>, session: Session) {
 }
 
 /// The load was interrupted (it is worth doing again), rather than refused.
-fn cut_short(error: &SessionError) -> bool {
+pub(crate) fn cut_short(error: &SessionError) -> bool {
     matches!(
         error,
         SessionError::NotConnected { .. }

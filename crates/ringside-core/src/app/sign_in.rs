@@ -55,16 +55,13 @@ pub(crate) async fn sign_in(inner: &Arc<Inner>, form: SignInForm) -> Result<(), 
 
     let config = session_config(inner, &target, &password, trust);
     let session = Session::start(config).map_err(AppError::from_connect)?;
+    // The session is live before its pump runs, so the pump always finds it.
+    inner.update(|state, _| state.live = Some(LiveSession::new(session.clone())));
     let pump = pump::spawn(inner, session.clone());
     inner.update(|state, _| {
-        state.live = Some(LiveSession {
-            session: session.clone(),
-            pump: Some(pump),
-            lookups_loaded: false,
-            contacts: None,
-            last_not_ready_reason: None,
-            measured_timestamp: None,
-        })
+        if let Some(live) = state.live.as_mut() {
+            live.pump = Some(pump);
+        }
     });
 
     if let Err(error) = wait_connected(&session, inner.tuning.connect_timeout).await {
@@ -160,10 +157,14 @@ pub(crate) async fn discard_session(inner: &Arc<Inner>) {
         live
     });
     if let Some(mut live) = live {
-        if let Some(pump) = live.pump.take() {
+        for pump in [live.pump.take(), live.team_pump.take()]
+            .into_iter()
+            .flatten()
+        {
             pump.abort();
         }
         live.session.shutdown().await;
+        inner.team.clear(inner.now_ms());
     }
 }
 

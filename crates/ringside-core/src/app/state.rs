@@ -18,6 +18,7 @@ use crate::ring::{tones, PlayMode, RingOutput, RingRequest, RingWarning, Rington
 use crate::settings::SettingsStore;
 
 use super::error::AppError;
+use super::team::{TeamFollow, TeamHub};
 use super::{AppOptions, AppTuning, Clock, ShellEffect};
 
 /// Effects buffered per subscriber.
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     effects_tx: broadcast::Sender<ShellEffect>,
     /// One sign-in (or sign-out) at a time.
     pub(crate) session_gate: tokio::sync::Mutex<()>,
+    /// The supervisor's Team view; its lock is a leaf (nothing is locked while it is held).
+    pub(crate) team: TeamHub,
 }
 
 /// Everything that changes.
@@ -58,6 +61,27 @@ pub(crate) struct LiveSession {
     pub(crate) last_not_ready_reason: Option<String>,
     /// SystemInfo `currentTimestamp` last used to measure the clock offset.
     pub(crate) measured_timestamp: Option<String>,
+    /// Feeds the Team view; started once the User is known to be a supervisor.
+    pub(crate) team_pump: Option<JoinHandle<()>>,
+    /// The team nodes this session follows; also tells this session's tasks from a later
+    /// session's.
+    pub(crate) team_follow: Arc<TeamFollow>,
+}
+
+impl LiveSession {
+    /// A session just started: nothing loaded, nothing followed.
+    pub(crate) fn new(session: Session) -> Self {
+        LiveSession {
+            session,
+            pump: None,
+            lookups_loaded: false,
+            contacts: None,
+            last_not_ready_reason: None,
+            measured_timestamp: None,
+            team_pump: None,
+            team_follow: Arc::new(TeamFollow::default()),
+        }
+    }
 }
 
 /// What was last published, to publish only changes.
@@ -110,6 +134,7 @@ impl Inner {
             desk_tx,
             effects_tx,
             session_gate: tokio::sync::Mutex::new(()),
+            team: TeamHub::new(),
         })
     }
 

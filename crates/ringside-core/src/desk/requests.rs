@@ -21,11 +21,19 @@
 //! | `dismiss_pop_up`     | `callId: string`                           | `()`                         |
 //! | `list_audio_outputs` | —                                          | `string[]`                   |
 //! | `preview_ringtone`   | —                                          | `()`                         |
+//! | `get_team`           | —                                          | `TeamDiff` (the whole view)  |
+//! | `choose_team`        | `teamId: string`                           | `()`                         |
+//! | `set_team_view`      | `view: TeamViewOptions`                    | `()`                         |
+//! | `team_action`        | `request: TeamActionRequest`               | `()` (once sent)             |
+//! | `dismiss_team_error` | `agentId: string`                          | `()`                         |
 //!
 //! Every command error is a [`super::UiError`] `{code, message}`.
 //! Events from the shell to the UI (names in `ringside_core::app::ui_events`):
 //! `desk` carries a [`super::DeskView`] after every change; `pop-up` carries an
-//! [`IncomingCallView`] (or `null` to close) for the pop-up window.
+//! [`IncomingCallView`] (or `null` to close) for the pop-up window; `team` carries a
+//! [`TeamDiff`](crate::team::TeamDiff) (from `App::team_updates`) for a supervisor's Team
+//! tab — at most every 250 ms, and at once after a Team command; a gap in its `seq` means
+//! one was missed: call `get_team`. The Team types are in [`crate::team`].
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
