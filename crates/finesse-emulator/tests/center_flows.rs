@@ -116,12 +116,7 @@ fn mobile_agent_not_allowed_fails_asynchronously() {
 
 #[test]
 fn conference_then_caller_hangs_up_ends_it_for_both_agents() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1002", "2002");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1002", "2002")]);
     lab.act_to("1001", call, "CONSULT_CALL", "2001", "2002");
     let consult = lab.dialogs_of("1002")[0];
     lab.act("1002", consult, "ANSWER", "2002");
@@ -146,12 +141,7 @@ fn conference_then_caller_hangs_up_ends_it_for_both_agents() {
 
 #[test]
 fn dropping_the_consult_call_takes_transfer_off_the_held_call() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1002", "2002");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1002", "2002")]);
     lab.act_to("1001", call, "CONSULT_CALL", "2001", "2002");
     let consult = lab.dialogs_of("1002")[0];
     let held = |lab: &Lab| {
@@ -185,11 +175,7 @@ fn dropping_the_consult_call_takes_transfer_off_the_held_call() {
 
 #[test]
 fn consult_to_an_outside_number_and_transfer_hands_the_call_out() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[]);
     lab.act_to("1001", call, "CONSULT_CALL", "2001", "+14155550199");
     lab.wait(3);
     let consult = lab
@@ -234,12 +220,7 @@ fn busy_outside_number_fails_the_call() {
 
 #[test]
 fn barge_then_supervisor_leaves() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1000", "2000");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1000", "2000")]);
     let monitor = "<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>2000</fromAddress><toAddress>2001</toAddress></Dialog>";
     lab.post_dialogs("1000", monitor);
     let monitor_call = lab.dialogs_of("1000")[0];
@@ -262,12 +243,7 @@ fn barge_then_supervisor_leaves() {
 
 #[test]
 fn supervisor_logout_of_a_talking_agent_waits_for_the_call_to_end() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1000", "2000");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1000", "2000")]);
     assert_eq!(
         lab.put_user("1000", "1001", "<User><state>LOGOUT</state></User>")
             .status,
@@ -288,12 +264,7 @@ fn supervisor_logout_of_a_talking_agent_waits_for_the_call_to_end() {
 
 #[test]
 fn supervisor_ends_an_agents_wrap_up() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1000", "2000");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1000", "2000")]);
     lab.center.customer_hang_up(lab.now, call).unwrap();
     assert_eq!(state(&lab, "1001"), AgentState::WorkReady);
     assert_eq!(
@@ -384,12 +355,7 @@ fn uccx_outbound_call_keeps_the_agent_not_ready() {
 
 #[test]
 fn a_call_picked_up_during_wrap_up_ends_the_wrap_up() {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1002", "2002");
-    let call = lab.customer_call("5001");
-    lab.act("1001", call, "ANSWER", "2001");
+    let (mut lab, call) = Lab::with_answered_call(&[("1002", "2002")]);
     lab.center.customer_hang_up(lab.now, call).unwrap();
     assert_eq!(state(&lab, "1001"), AgentState::WorkReady);
     let body = "<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>2002</fromAddress><toAddress>2001</toAddress></Dialog>";

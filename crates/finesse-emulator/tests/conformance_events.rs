@@ -18,12 +18,7 @@ fn dialog_events(events: &[Publication]) -> Vec<(String, String, String)> {
 
 /// 1001 READY, 1002 signed in NOT_READY, a Sales customer call answered by 1001.
 fn answered() -> (Lab, CallId) {
-    let mut lab = Lab::demo();
-    lab.sign_in("1001", "2001");
-    lab.ready("1001");
-    lab.sign_in("1002", "2002");
-    let call = lab.customer_call("5001");
-    assert_eq!(lab.act("1001", call, "ANSWER", "2001").status, 202);
+    let (mut lab, call) = Lab::with_answered_call(&[("1002", "2002")]);
     lab.clear_events();
     (lab, call)
 }

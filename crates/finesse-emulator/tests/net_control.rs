@@ -82,19 +82,7 @@ async fn endpoints_list_both_nodes_the_ca_and_the_users() {
 #[tokio::test]
 async fn a_call_placed_through_the_control_api_reaches_the_ready_agent() {
     let (lab, control) = lab_with_control().await;
-    let rest = rest_client(&lab);
-    let mut agent =
-        XmppClient::signed_in(&lab, NodeId::A, Transport::WebSocket, "1001", "tray").await;
-    sign_in_agent(&rest, &lab, NodeId::A, "1001", "2001").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1001",
-        "<User><state>READY</state></User>",
-    )
-    .await;
-    agent.user_state("1001", "READY").await;
+    let mut agent = ready_agent(&lab, NodeId::A, Transport::WebSocket, "1001", "2001").await;
 
     let (status, placed) = post(
         &format!("{control}/calls"),
@@ -219,14 +207,7 @@ async fn event_faults_set_over_the_control_api_apply() {
     )
     .await;
     assert_eq!(status, 200);
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1003",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    put_user(&rest, &lab, NodeId::A, "1003", USER_READY).await;
     let (_, update) = agent.event_on("/finesse/api/User/1003").await;
     assert_eq!(
         update
@@ -249,19 +230,7 @@ async fn a_scenario_brings_calls_with_varied_callers_and_data_on_simulation_time
     let mut options = LabOptions::new(LabConfig::demo(), SimClock::manual()).with_ephemeral_ports();
     options.scenario = Some(scenario);
     let lab = Lab::start(options).await.unwrap();
-    let rest = rest_client(&lab);
-    let mut agent =
-        XmppClient::signed_in(&lab, NodeId::A, Transport::WebSocket, "1001", "tray").await;
-    sign_in_agent(&rest, &lab, NodeId::A, "1001", "2001").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1001",
-        "<User><state>READY</state></User>",
-    )
-    .await;
-    agent.user_state("1001", "READY").await;
+    let mut agent = ready_agent(&lab, NodeId::A, Transport::WebSocket, "1001", "2001").await;
 
     lab.advance_clock(Duration::from_secs(10));
     let (_, update) = agent.event_on("/finesse/api/User/1001/Dialogs").await;

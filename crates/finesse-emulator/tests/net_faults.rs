@@ -20,21 +20,6 @@ fn agent_state(lab: &Lab, id: &str) -> AgentState {
         .state
 }
 
-async fn ready_agent(
-    lab: &Lab,
-    node: NodeId,
-    transport: Transport,
-    user: &str,
-    extension: &str,
-) -> XmppClient {
-    let rest = rest_client(lab);
-    let mut client = XmppClient::signed_in(lab, node, transport, user, "tray").await;
-    sign_in_agent(&rest, lab, node, user, extension).await;
-    put_user(&rest, lab, node, user, "<User><state>READY</state></User>").await;
-    client.user_state(user, "READY").await;
-    client
-}
-
 #[tokio::test]
 async fn a_stopped_node_refuses_connections_and_restarts_on_the_same_ports() {
     let lab = start_lab().await;
@@ -152,14 +137,7 @@ async fn a_dropped_event_never_arrives_on_that_node_only() {
     lab.drop_events(NodeId::A, "/finesse/api/User/1007", 1);
 
     sign_in_agent(&rest, &lab, NodeId::A, "1007", "2007").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1007",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    put_user(&rest, &lab, NodeId::A, "1007", USER_READY).await;
 
     let (_, first_on_b) = on_b.event_on("/finesse/api/User/1007").await;
     assert_eq!(data_field(&first_on_b, "user", "state"), Some("NOT_READY"));
@@ -215,14 +193,7 @@ async fn an_injected_cti_error_comes_back_as_api_errors_with_the_request_id() {
             error_type: "Invalid State".into(),
         },
     );
-    let response = put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1009",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    let response = put_user(&rest, &lab, NodeId::A, "1009", USER_READY).await;
     assert_eq!(response.status(), 202, "CTI failures are asynchronous");
     let (_, update) = client.event_on("/finesse/api/User/1009").await;
     let error = update

@@ -41,17 +41,6 @@ fn fixture(name: &str) -> Element {
     normalise(&finesse_xml::parse(&text).unwrap())
 }
 
-async fn subscribe(client: &mut XmppClient, node: &str, jid: &str, id: &str) -> Element {
-    let request = format!(
-        "<iq type='set' id='{id}' to='pubsub.127.0.0.1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
-         <subscribe node='{node}' jid='{jid}'/></pubsub></iq>"
-    );
-    client.send_stanza(&request).await;
-    client
-        .wait_for("subscribe answer", |el| el.attr("id") == Some(id))
-        .await
-}
-
 async fn unsubscribe(client: &mut XmppClient, node: &str, jid: &str, id: &str) -> Element {
     let request = format!(
         "<iq type='set' id='{id}' to='pubsub.127.0.0.1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
@@ -111,14 +100,7 @@ async fn supervisor_receives_team_events_while_subscribed() {
     assert_eq!(answer.attr("type"), Some("result"));
     // After unsubscribing, a team change is followed by a change of the supervisor's own
     // state; events arrive in order, so the next event must be the supervisor's own.
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1001",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    put_user(&rest, &lab, NodeId::A, "1001", USER_READY).await;
     sign_in_agent(&rest, &lab, NodeId::A, "1000", "2000").await;
     let (message, _) = supervisor.any_event().await;
     let node = message
@@ -155,14 +137,7 @@ async fn a_full_jid_subscription_serves_only_that_session_and_a_bare_one_serves_
     );
 
     subscribe(&mut desk, TEAM, "1000@127.0.0.1", "sub-bare").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1002",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    put_user(&rest, &lab, NodeId::A, "1002", USER_READY).await;
     let (_, on_desk) = desk.event_on(TEAM).await;
     assert_eq!(data_field(&on_desk, "user", "state"), Some("READY"));
     lab.shutdown().await;

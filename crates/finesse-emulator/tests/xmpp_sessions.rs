@@ -153,31 +153,17 @@ async fn stanzas_before_authentication_are_not_authorized() {
 #[tokio::test]
 async fn agent_who_drops_off_xmpp_is_forced_not_ready_after_60_seconds() {
     let lab = start_lab().await;
-    let rest = rest_client(&lab);
     let mut supervisor =
         XmppClient::signed_in(&lab, NodeId::A, Transport::WebSocket, "1000", "tray").await;
-    supervisor
-        .send_stanza(
-            "<iq type='set' id='sub-team' to='pubsub.127.0.0.1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
-             <subscribe node='/finesse/api/Team/1/Users' jid='1000@127.0.0.1/tray'/></pubsub></iq>",
-        )
-        .await;
-    supervisor
-        .wait_for("subscription", |el| el.attr("id") == Some("sub-team"))
-        .await;
-
-    let mut agent =
-        XmppClient::signed_in(&lab, NodeId::A, Transport::StartTls, "1001", "tray").await;
-    sign_in_agent(&rest, &lab, NodeId::A, "1001", "2001").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1001",
-        "<User><state>READY</state></User>",
+    subscribe(
+        &mut supervisor,
+        "/finesse/api/Team/1/Users",
+        "1000@127.0.0.1/tray",
+        "sub-team",
     )
     .await;
-    agent.user_state("1001", "READY").await;
+
+    let agent = ready_agent(&lab, NodeId::A, Transport::StartTls, "1001", "2001").await;
 
     agent.crash();
     let gone = lab
@@ -218,19 +204,7 @@ async fn agent_who_drops_off_xmpp_is_forced_not_ready_after_60_seconds() {
 #[tokio::test]
 async fn agent_back_within_60_seconds_stays_ready() {
     let lab = start_lab().await;
-    let rest = rest_client(&lab);
-    let mut agent =
-        XmppClient::signed_in(&lab, NodeId::A, Transport::WebSocket, "1003", "tray").await;
-    sign_in_agent(&rest, &lab, NodeId::A, "1003", "2003").await;
-    put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1003",
-        "<User><state>READY</state></User>",
-    )
-    .await;
-    agent.user_state("1003", "READY").await;
+    let mut agent = ready_agent(&lab, NodeId::A, Transport::WebSocket, "1003", "2003").await;
 
     agent.send_stanza("<presence type='unavailable'/>").await;
     let unavailable = lab

@@ -15,14 +15,7 @@ async fn agent_receives_ready_after_rest_change(transport: Transport) {
     sign_in_agent(&rest, &lab, NodeId::A, "1001", "2001").await;
     client.user_state("1001", "NOT_READY").await;
 
-    let response = put_user(
-        &rest,
-        &lab,
-        NodeId::A,
-        "1001",
-        "<User><state>READY</state></User>",
-    )
-    .await;
+    let response = put_user(&rest, &lab, NodeId::A, "1001", USER_READY).await;
     assert_eq!(response.status(), 202);
     assert_eq!(response.headers().get("requestId").unwrap(), "req-1001");
     let update = client.user_state("1001", "READY").await;

@@ -17,12 +17,7 @@ async fn lookups_are_loaded_after_sign_in() {
         "nothing before sign-in"
     );
 
-    within(
-        "sign in",
-        rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
-    )
-    .await
-    .unwrap();
+    sign_in_agent(&rig).await;
     let lookups = within("lookups", rig.app.get_lookups()).await.unwrap();
 
     let labels = |reasons: &[ringside_core::desk::ReasonOption]| {
@@ -73,12 +68,7 @@ async fn contacts_are_found_by_name_and_number() {
     let rig = rig().await;
     let error = rig.app.search_contacts("kathy".into()).await.unwrap_err();
     assert_eq!(error.code, "not_connected", "phone books need a session");
-    within(
-        "sign in",
-        rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
-    )
-    .await
-    .unwrap();
+    sign_in_agent(&rig).await;
 
     let found = within("search", rig.app.search_contacts("KATHY".into()))
         .await

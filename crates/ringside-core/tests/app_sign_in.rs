@@ -230,12 +230,7 @@ async fn a_saved_password_that_is_refused_is_forgotten() {
 #[tokio::test]
 async fn extensions_finesse_refuses_are_named_in_plain_words() {
     let rig = rig().await;
-    within(
-        "1001 on 2001",
-        rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
-    )
-    .await
-    .unwrap();
+    sign_in_agent(&rig).await;
     let (second, _keychain, _ring, _config_dir) = app_for(&rig.lab);
 
     let in_use = within(
@@ -316,12 +311,7 @@ async fn requests_fail_fast_while_signed_out() {
 #[tokio::test]
 async fn a_second_sign_in_while_signed_in_is_refused() {
     let rig = rig().await;
-    within(
-        "sign in",
-        rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
-    )
-    .await
-    .unwrap();
+    sign_in_agent(&rig).await;
     let error = rig
         .app
         .sign_in(form(&rig.lab, "1001", PASSWORD, "2001"))

@@ -126,12 +126,7 @@ async fn ready_chosen_during_wrap_up_is_taken_when_the_timer_ends() {
 #[tokio::test]
 async fn not_ready_chosen_in_work_ready_takes_the_agents_last_reason() {
     let rig = rig().await;
-    within(
-        "sign in",
-        rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
-    )
-    .await
-    .unwrap();
+    sign_in_agent(&rig).await;
     within(
         "not ready for lunch",
         rig.app

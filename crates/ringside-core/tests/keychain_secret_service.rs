@@ -16,49 +16,20 @@
 //! the end (the keyring daemon also leaves by itself when its bus goes away).
 // A test that cannot go on should stop right there, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod process_support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use process_support::{require, Daemon};
 use ringside_core::keychain::{account_for, OsKeychain, SecretStore};
 
 const SECRETS_NAME: &str = "org.freedesktop.secrets";
 const SAFETY_NET: Duration = Duration::from_secs(30);
-
-/// Kills and reaps a child process on drop.
-struct Daemon {
-    name: &'static str,
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Daemon {
-    fn stop(mut self) {
-        let _ = self.child.kill();
-        let status = self.child.wait();
-        assert!(status.is_ok(), "{} could not be reaped", self.name);
-    }
-}
-
-fn require(program: &str, package: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "`{program}` is not installed: this test needs the Debian package `{package}` \
-         (apt-get install {package})"
-    );
-}
 
 fn start_bus(dir: &Path) -> (Daemon, String) {
     let socket_dir = dir.join("bus");
@@ -93,10 +64,7 @@ fn start_bus(dir: &Path) -> (Daemon, String) {
         .spawn()
         .expect("dbus-daemon starts");
     let stdout = child.stdout.take().expect("dbus-daemon stdout");
-    let daemon = Daemon {
-        name: "dbus-daemon",
-        child,
-    };
+    let daemon = Daemon::new("dbus-daemon", child);
     // The address line is printed once the bus listens: reading it is the readiness wait.
     let mut address = String::new();
     BufReader::new(stdout)
@@ -127,10 +95,7 @@ fn start_keyring(home: &Path, bus_address: &str, password: &str) -> Daemon {
     let mut stdin = child.stdin.take().expect("keyring stdin");
     stdin.write_all(password.as_bytes()).unwrap();
     drop(stdin);
-    Daemon {
-        name: "gnome-keyring-daemon",
-        child,
-    }
+    Daemon::new("gnome-keyring-daemon", child)
 }
 
 /// Wait until `name` has an owner on the bus (or, with `owned == false`, has none), driven

@@ -14,40 +14,22 @@
 //! one `#[test]`. The recordings are compared by level (RMS), never by time.
 // A test that cannot go on should stop right there, with the reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod process_support;
 mod ring_support;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use process_support::{require, Daemon};
 use ringside_core::ring::{PlayMode, RingOutput, RingPlayer, RingRequest, RingState, Ringtone};
 
 const RECORD_RATE: usize = 8_000;
 /// Recordings are judged in windows of 100 ms.
 const WINDOW: usize = RECORD_RATE / 10;
 const SAFETY_NET: Duration = Duration::from_secs(30);
-
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn require(program: &str, package: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "`{program}` is not installed: this test needs the Debian package `{package}` \
-         (apt-get install {package})"
-    );
-}
 
 fn start_pulseaudio(dir: &Path) -> (Daemon, String) {
     let home = dir.join("home");
@@ -81,7 +63,7 @@ fn start_pulseaudio(dir: &Path) -> (Daemon, String) {
         .spawn()
         .expect("pulseaudio starts");
     let stderr = child.stderr.take().expect("pulseaudio stderr");
-    let daemon = Daemon(child);
+    let daemon = Daemon::new("pulseaudio", child);
     let mut lines = BufReader::new(stderr).lines();
     let mut log = Vec::new();
     loop {
@@ -142,7 +124,7 @@ impl Recorder {
             }
         });
         Recorder {
-            _child: Daemon(child),
+            _child: Daemon::new("parec", child),
             windows,
         }
     }

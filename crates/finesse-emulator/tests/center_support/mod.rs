@@ -35,6 +35,21 @@ impl Lab {
         }
     }
 
+    /// The demo lab with 1001 READY on 2001, then `others` (user, extension) signed in
+    /// NOT_READY, then a Sales customer call that 1001 answered.
+    pub fn with_answered_call(others: &[(&str, &str)]) -> (Self, CallId) {
+        let mut lab = Lab::demo();
+        lab.sign_in("1001", "2001");
+        lab.ready("1001");
+        for (user, extension) in others {
+            lab.sign_in(user, extension);
+        }
+        let call = lab.customer_call("5001");
+        let reply = lab.act("1001", call, "ANSWER", "2001");
+        assert_eq!(reply.status, 202, "{}", reply.body);
+        (lab, call)
+    }
+
     /// Move time forward and run what became due.
     pub fn wait(&mut self, seconds: u64) {
         self.now = SimTime(self.now.0 + seconds * 1000);

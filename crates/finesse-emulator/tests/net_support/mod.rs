@@ -81,6 +81,25 @@ pub async fn sign_in_agent(
     assert_eq!(response.status(), 202, "LOGIN of {user} accepted");
 }
 
+/// The body of a PUT User that makes the agent READY.
+pub const USER_READY: &str = "<User><state>READY</state></User>";
+
+/// An agent connected over XMPP on `node`, signed in on `extension` and seen READY.
+pub async fn ready_agent(
+    lab: &Lab,
+    node: NodeId,
+    transport: Transport,
+    user: &str,
+    extension: &str,
+) -> XmppClient {
+    let rest = rest_client(lab);
+    let mut client = XmppClient::signed_in(lab, node, transport, user, "tray").await;
+    sign_in_agent(&rest, lab, node, user, extension).await;
+    put_user(&rest, lab, node, user, USER_READY).await;
+    client.user_state(user, "READY").await;
+    client
+}
+
 pub fn tls_client_config(lab: &Lab) -> Arc<rustls::ClientConfig> {
     tls_client_config_for(lab.ca_der())
 }
@@ -502,6 +521,18 @@ fn convert(event: StreamEvent) -> Got {
         StreamEvent::Stanza(el) => Got::Stanza(el),
         StreamEvent::Close => Got::Close,
     }
+}
+
+/// Subscribes `jid` to a pub-sub node and returns the server's answer to the request `id`.
+pub async fn subscribe(client: &mut XmppClient, node: &str, jid: &str, id: &str) -> Element {
+    let request = format!(
+        "<iq type='set' id='{id}' to='pubsub.127.0.0.1'><pubsub xmlns='http://jabber.org/protocol/pubsub'>\
+         <subscribe node='{node}' jid='{jid}'/></pubsub></iq>"
+    );
+    client.send_stanza(&request).await;
+    client
+        .wait_for("subscribe answer", |el| el.attr("id") == Some(id))
+        .await
 }
 
 /// The `<Update>` carried (escaped) in an event message's `<notification>`.

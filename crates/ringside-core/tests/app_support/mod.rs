@@ -211,19 +211,30 @@ pub async fn within<T>(what: &str, future: impl Future<Output = T>) -> T {
         .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
 }
 
-/// Waits until the published desk view satisfies `wanted`.
-pub async fn wait_desk(app: &App, what: &str, wanted: impl Fn(&DeskView) -> bool) -> DeskView {
-    let mut desk = app.desk_updates();
+/// Waits until the watched value satisfies `wanted`.
+async fn wait_watched<T: Clone>(
+    mut watched: watch::Receiver<T>,
+    what: &str,
+    wanted: impl Fn(&T) -> bool,
+) -> T {
     within(what, async {
         loop {
-            let view = desk.borrow_and_update().clone();
-            if wanted(&view) {
-                return view;
+            let now = watched.borrow_and_update().clone();
+            if wanted(&now) {
+                return now;
             }
-            desk.changed().await.expect("app alive");
+            watched
+                .changed()
+                .await
+                .unwrap_or_else(|_| panic!("gone before {what}"));
         }
     })
     .await
+}
+
+/// Waits until the published desk view satisfies `wanted`.
+pub async fn wait_desk(app: &App, what: &str, wanted: impl Fn(&DeskView) -> bool) -> DeskView {
+    wait_watched(app.desk_updates(), what, wanted).await
 }
 
 /// Waits for the next effect matching `wanted`.
@@ -247,27 +258,22 @@ pub async fn next_effect(
 
 /// Waits until the fake ring's log satisfies `wanted`.
 pub async fn wait_ring(ring: &FakeRing, what: &str, wanted: impl Fn(&RingLog) -> bool) -> RingLog {
-    let mut log = ring.log();
-    within(what, async {
-        loop {
-            let now = log.borrow_and_update().clone();
-            if wanted(&now) {
-                return now;
-            }
-            log.changed().await.expect("ring alive");
-        }
-    })
-    .await
+    wait_watched(ring.log(), what, wanted).await
 }
 
-/// Signs in agent 1001 on 2001 and goes Ready.
-pub async fn ready_agent(rig: &Rig) {
+/// Signs in agent 1001 on 2001 (NOT_READY).
+pub async fn sign_in_agent(rig: &Rig) {
     within(
         "sign in",
         rig.app.sign_in(form(&rig.lab, "1001", PASSWORD, "2001")),
     )
     .await
     .expect("signs in");
+}
+
+/// Signs in agent 1001 on 2001 and goes Ready.
+pub async fn ready_agent(rig: &Rig) {
+    sign_in_agent(rig).await;
     within(
         "ready",
         rig.app.set_state(ringside_core::desk::StateRequest {

@@ -9,7 +9,7 @@
 use finesse_xml::Element;
 
 use super::user::valid_dial_string;
-use super::RestError;
+use super::{expect_root, required, RestError};
 use crate::center::calls::{call_variable_index, Action, Call, CallKind, ParticipantState};
 use crate::center::control::CallDataUpdate;
 use crate::center::model::AgentState;
@@ -36,16 +36,8 @@ impl ContactCenter {
         if target != requester {
             return Err(RestError::user_mismatch(uri_id));
         }
-        if !body.is("Dialog") {
-            return Err(RestError::invalid_input(
-                "Dialog",
-                "The request body must be a Dialog",
-            ));
-        }
-        let action = body
-            .child_text("requestedAction")
-            .ok_or_else(|| RestError::missing("requestedAction"))?;
-        match Action::parse(action) {
+        expect_root(body, "Dialog")?;
+        match Action::parse(required(body, "requestedAction")?) {
             Some(Action::MakeCall) => self.request_make_call(now, requester, body),
             Some(Action::SilentMonitor) => self.request_silent_monitor(now, requester, body),
             Some(Action::BargeCall) => self.request_barge(now, requester, body),
@@ -65,33 +57,14 @@ impl ContactCenter {
         if !self.cfg.agents[idx].has_role(Role::Agent) {
             return Err(RestError::user_mismatch(&self.agent_id(idx)));
         }
-        let from = body
-            .child_text("fromAddress")
-            .ok_or_else(|| RestError::missing("fromAddress"))?;
-        let to = body
-            .child_text("toAddress")
-            .ok_or_else(|| RestError::missing("toAddress"))?;
-        let Some(extension) = self.st.agents[idx].extension.clone() else {
-            return Err(RestError::invalid_state(
-                "state",
-                "The user is not signed in",
-            ));
-        };
-        if from != extension {
-            return Err(RestError::invalid_input(
-                "fromAddress",
-                "fromAddress must be the extension the user is signed in on",
-            ));
-        }
-        if to == from {
-            return Err(RestError::invalid_destination(to));
-        }
-        if !valid_dial_string(to) {
-            return Err(RestError::invalid_input(
-                "toAddress",
-                "Invalid toAddress specified",
-            ));
-        }
+        let from = required(body, "fromAddress")?;
+        let to = required(body, "toAddress")?;
+        self.require_own_extension(
+            idx,
+            from,
+            "fromAddress must be the extension the user is signed in on",
+        )?;
+        check_destination(to, from)?;
         let variables = match body.child("mediaProperties") {
             None => Vec::new(),
             Some(_) if self.flavour() == Flavour::Uccx => {
@@ -134,24 +107,13 @@ impl ContactCenter {
         if !self.is_supervisor(supervisor) {
             return Err(RestError::user_mismatch(&self.agent_id(supervisor)));
         }
-        let from = body
-            .child_text("fromAddress")
-            .ok_or_else(|| RestError::missing("fromAddress"))?;
-        let to = body
-            .child_text("toAddress")
-            .ok_or_else(|| RestError::missing("toAddress"))?;
-        let Some(extension) = self.st.agents[supervisor].extension.clone() else {
-            return Err(RestError::invalid_state(
-                "state",
-                "The user is not signed in",
-            ));
-        };
-        if from != extension {
-            return Err(RestError::invalid_input(
-                "fromAddress",
-                "fromAddress must be the supervisor's extension",
-            ));
-        }
+        let from = required(body, "fromAddress")?;
+        let to = required(body, "toAddress")?;
+        self.require_own_extension(
+            supervisor,
+            from,
+            "fromAddress must be the supervisor's extension",
+        )?;
         let agent = self.agent_on_extension(to).ok_or_else(|| {
             RestError::invalid_input("toAddress", "No agent is signed in on this extension")
         })?;
@@ -213,15 +175,9 @@ impl ContactCenter {
         if !self.is_supervisor(supervisor) {
             return Err(RestError::user_mismatch(&self.agent_id(supervisor)));
         }
-        let from = body
-            .child_text("fromAddress")
-            .ok_or_else(|| RestError::missing("fromAddress"))?;
-        let to = body
-            .child_text("toAddress")
-            .ok_or_else(|| RestError::missing("toAddress"))?;
-        let uri = body
-            .child_text("associatedDialogUri")
-            .ok_or_else(|| RestError::missing("associatedDialogUri"))?;
+        let from = required(body, "fromAddress")?;
+        let to = required(body, "toAddress")?;
+        let uri = required(body, "associatedDialogUri")?;
         let not_monitor = || {
             RestError::invalid_input(
                 "associatedDialogUri",
@@ -282,15 +238,8 @@ impl ContactCenter {
             .filter(|c| c.is_posted_to(&requester_id))
             .cloned()
             .ok_or_else(|| RestError::dialog_not_found(id))?;
-        if !body.is("Dialog") {
-            return Err(RestError::invalid_input(
-                "Dialog",
-                "The request body must be a Dialog",
-            ));
-        }
-        let action_text = body
-            .child_text("requestedAction")
-            .ok_or_else(|| RestError::missing("requestedAction"))?;
+        expect_root(body, "Dialog")?;
+        let action_text = required(body, "requestedAction")?;
         let action = Action::parse(action_text)
             .filter(|a| {
                 !matches!(
@@ -338,9 +287,7 @@ impl ContactCenter {
             }
             _ => {}
         }
-        let target = body
-            .child_text("targetMediaAddress")
-            .ok_or_else(|| RestError::missing("targetMediaAddress"))?;
+        let target = required(body, "targetMediaAddress")?;
         let no_party =
             || RestError::invalid_input("targetMediaAddress", "No participant with this address");
         if action == Action::ParticipantDrop {
@@ -376,18 +323,8 @@ impl ContactCenter {
             Action::Transfer => self.transfer(now, call.id, target),
             Action::Conference => self.conference(now, call.id, target),
             Action::ConsultCall | Action::TransferSst => {
-                let to = body
-                    .child_text("toAddress")
-                    .ok_or_else(|| RestError::missing("toAddress"))?;
-                if to == target {
-                    return Err(RestError::invalid_destination(to));
-                }
-                if !valid_dial_string(to) {
-                    return Err(RestError::invalid_input(
-                        "toAddress",
-                        "Invalid toAddress specified",
-                    ));
-                }
+                let to = required(body, "toAddress")?;
+                check_destination(to, target)?;
                 if action == Action::ConsultCall {
                     self.consult(now, call.id, target, to);
                 } else {
@@ -425,6 +362,39 @@ impl ContactCenter {
         }
         Ok(())
     }
+
+    /// A call or monitor request must come from the extension the requester is signed in on.
+    fn require_own_extension(
+        &self,
+        idx: usize,
+        from: &str,
+        mismatch: &str,
+    ) -> Result<(), RestError> {
+        match self.st.agents[idx].extension.as_deref() {
+            None => Err(RestError::invalid_state(
+                "state",
+                "The user is not signed in",
+            )),
+            Some(extension) if extension != from => {
+                Err(RestError::invalid_input("fromAddress", mismatch))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// A number the agent on `own` may dial: not its own, and a valid dial string.
+fn check_destination(to: &str, own: &str) -> Result<(), RestError> {
+    if to == own {
+        return Err(RestError::invalid_destination(to));
+    }
+    if !valid_dial_string(to) {
+        return Err(RestError::invalid_input(
+            "toAddress",
+            "Invalid toAddress specified",
+        ));
+    }
+    Ok(())
 }
 
 /// `mediaProperties` of UPDATE_CALL_DATA / MAKE_CALL, validated (DG12.5 p90-91).
@@ -436,9 +406,7 @@ fn parse_call_data(
     let mut update = CallDataUpdate::default();
     if let Some(variables) = mp.child("callvariables") {
         for cv in variables.children_named("CallVariable") {
-            let name = cv
-                .child_text("name")
-                .ok_or_else(|| RestError::missing("name"))?;
+            let name = required(cv, "name")?;
             let value = cv.child_text("value").unwrap_or("");
             let numbered = call_variable_index(name).is_some();
             let ecc = name.len() > 5

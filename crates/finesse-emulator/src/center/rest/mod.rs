@@ -211,6 +211,25 @@ fn parse_body(request: &RestRequest) -> Result<Element, RestError> {
         .map_err(|_| RestError::bad_request("The request body is not well-formed XML"))
 }
 
+/// The body must be the resource it is sent to (`<User>` to a User, `<Dialog>` to dialogs).
+fn expect_root(body: &Element, name: &str) -> Result<(), RestError> {
+    if body.is(name) {
+        Ok(())
+    } else {
+        Err(RestError::invalid_input(
+            name,
+            format!("The request body must be a {name}"),
+        ))
+    }
+}
+
+/// The text of a child the request cannot do without (400 Parameter Missing).
+fn required<'a>(parent: &'a Element, name: &str) -> Result<&'a str, RestError> {
+    parent
+        .child_text(name)
+        .ok_or_else(|| RestError::missing(name))
+}
+
 /// `a=b&c=d` → pairs, with `%XX` and `+` decoded.
 fn parse_query(query: &str) -> Vec<(String, String)> {
     query

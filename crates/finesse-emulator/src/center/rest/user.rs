@@ -18,7 +18,7 @@
 use finesse_xml::Element;
 
 use super::lookup::CategoryFilter;
-use super::RestError;
+use super::{expect_root, required, RestError};
 use crate::center::agents::SignIn;
 use crate::center::model::{AgentState, MobileMode, Reason, Status};
 use crate::center::publish::AsyncError;
@@ -62,16 +62,8 @@ impl ContactCenter {
             None if privileged => return Err(RestError::user_not_found(uri_id)),
             None => return Err(RestError::user_mismatch(uri_id)),
         };
-        if !body.is("User") {
-            return Err(RestError::invalid_input(
-                "User",
-                "The request body must be a User",
-            ));
-        }
-        let state = body
-            .child_text("state")
-            .ok_or_else(|| RestError::missing("state"))?;
-        let requested = match state {
+        expect_root(body, "User")?;
+        let requested = match required(body, "state")? {
             "LOGIN" if target == requester => return self.request_sign_in(now, node, target, body),
             "READY" => AgentState::Ready,
             "NOT_READY" => AgentState::NotReady,
@@ -101,9 +93,7 @@ impl ContactCenter {
         if !self.cfg.agents[idx].has_role(Role::Agent) {
             return Err(RestError::user_mismatch(&self.agent_id(idx)));
         }
-        let extension = body
-            .child_text("extension")
-            .ok_or_else(|| RestError::missing("extension"))?;
+        let extension = required(body, "extension")?;
         if !valid_extension(extension) {
             return Err(RestError::bad_request("Invalid extension specified"));
         }
@@ -116,12 +106,8 @@ impl ContactCenter {
                         "Mobile Agent is not available on UCCX",
                     ));
                 }
-                let mode = m
-                    .child_text("mode")
-                    .ok_or_else(|| RestError::missing("mode"))?;
-                let dial_number = m
-                    .child_text("dialNumber")
-                    .ok_or_else(|| RestError::missing("dialNumber"))?;
+                let mode = required(m, "mode")?;
+                let dial_number = required(m, "dialNumber")?;
                 let mode = MobileMode::parse(mode).ok_or_else(|| {
                     RestError::invalid_input("mode", "Invalid mobile agent mode specified")
                 })?;

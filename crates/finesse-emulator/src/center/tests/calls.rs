@@ -17,14 +17,7 @@ fn consult(c: &mut ContactCenter, call: CallId, to: &str) -> RestReply {
     let body = format!(
         "<Dialog><requestedAction>CONSULT_CALL</requestedAction><toAddress>{to}</toAddress><targetMediaAddress>2001</targetMediaAddress></Dialog>"
     );
-    send(
-        c,
-        secs(4),
-        Method::Put,
-        "1001",
-        &format!("/finesse/api/Dialog/{call}"),
-        &body,
-    )
+    put_dialog(c, secs(4), "1001", call, &body)
 }
 
 fn consult_id(c: &ContactCenter, original: CallId) -> CallId {
@@ -163,18 +156,7 @@ fn single_step_transfer_rings_the_destination_agent() {
     let mut c = demo();
     let call = talking(&mut c);
     let body = "<Dialog><requestedAction>TRANSFER_SST</requestedAction><toAddress>2002</toAddress><targetMediaAddress>2001</targetMediaAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(4),
-            Method::Put,
-            "1001",
-            &format!("/finesse/api/Dialog/{call}"),
-            body
-        )
-        .status,
-        202
-    );
+    assert_eq!(put_dialog(&mut c, secs(4), "1001", call, body).status, 202);
     let truth = c.truth();
     assert_eq!(
         truth.call(call).unwrap().participant("2002").unwrap().state,
@@ -204,15 +186,14 @@ fn dtmf_is_recorded_and_validated_per_flavour() {
             "<Dialog><requestedAction>SEND_DTMF</requestedAction><targetMediaAddress>2001</targetMediaAddress><actionParams><ActionParam><name>dtmfString</name><value>{digits}</value></ActionParam></actionParams></Dialog>"
         )
     };
-    let path = format!("/finesse/api/Dialog/{call}");
     assert_eq!(
-        send(&mut c, secs(4), Method::Put, "1001", &path, &dtmf("12#A")).status,
+        put_dialog(&mut c, secs(4), "1001", call, &dtmf("12#A")).status,
         202
     );
     assert_eq!(c.truth().call(call).unwrap().dtmf, "12#A");
     c.take_publications();
     assert_eq!(
-        send(&mut c, secs(4), Method::Put, "1001", &path, &dtmf("12x")).status,
+        put_dialog(&mut c, secs(4), "1001", call, &dtmf("12x")).status,
         202
     );
     let pubs = c.take_publications();
@@ -226,18 +207,7 @@ fn internal_call_between_two_agents() {
     sign_in(&mut c, secs(1), "1001", "2001");
     sign_in(&mut c, secs(1), "1002", "2002");
     let body = "<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>2001</fromAddress><toAddress>2002</toAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(2),
-            Method::Post,
-            "1001",
-            "/finesse/api/User/1001/Dialogs",
-            body
-        )
-        .status,
-        202
-    );
+    assert_eq!(post_dialogs(&mut c, secs(2), "1001", body).status, 202);
     let call = c.truth().agent("1002").unwrap().dialogs[0];
     let truth = c.truth();
     let dialog = truth.call(call).unwrap();
@@ -269,18 +239,7 @@ fn silent_monitor_then_barge_becomes_a_conference() {
     sign_in(&mut c, secs(1), "1000", "2000");
     c.take_publications();
     let monitor = "<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>2000</fromAddress><toAddress>2001</toAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(5),
-            Method::Post,
-            "1000",
-            "/finesse/api/User/1000/Dialogs",
-            monitor
-        )
-        .status,
-        202
-    );
+    assert_eq!(post_dialogs(&mut c, secs(5), "1000", monitor).status, 202);
     let truth = c.truth();
     let monitor_call = truth.agent("1000").unwrap().dialogs[0];
     let m = truth.call(monitor_call).unwrap();
@@ -299,18 +258,7 @@ fn silent_monitor_then_barge_becomes_a_conference() {
     let barge = format!(
         "<Dialog><requestedAction>BARGE_CALL</requestedAction><fromAddress>2000</fromAddress><toAddress>2001</toAddress><associatedDialogUri>/finesse/api/Dialog/{monitor_call}</associatedDialogUri></Dialog>"
     );
-    assert_eq!(
-        send(
-            &mut c,
-            secs(6),
-            Method::Post,
-            "1000",
-            "/finesse/api/User/1000/Dialogs",
-            &barge
-        )
-        .status,
-        202
-    );
+    assert_eq!(post_dialogs(&mut c, secs(6), "1000", &barge).status, 202);
     let truth = c.truth();
     assert!(truth.call(monitor_call).is_none());
     assert_eq!(truth.call(call).unwrap().participants.len(), 3);
@@ -324,18 +272,7 @@ fn silent_monitor_then_barge_becomes_a_conference() {
     assert!(sup.actions.contains(&Action::ParticipantDrop));
     // The supervisor drops the customer: the agent and supervisor remain.
     let drop = "<Dialog><requestedAction>PARTICIPANT_DROP</requestedAction><targetMediaAddress>+14085550100</targetMediaAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(7),
-            Method::Put,
-            "1000",
-            &format!("/finesse/api/Dialog/{call}"),
-            drop
-        )
-        .status,
-        202
-    );
+    assert_eq!(put_dialog(&mut c, secs(7), "1000", call, drop).status, 202);
     assert_eq!(c.truth().call(call).unwrap().participants.len(), 2);
 }
 
@@ -346,18 +283,7 @@ fn monitoring_an_agent_who_is_not_talking_fails_asynchronously() {
     sign_in(&mut c, secs(1), "1001", "2001");
     c.take_publications();
     let monitor = "<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>2000</fromAddress><toAddress>2001</toAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(5),
-            Method::Post,
-            "1000",
-            "/finesse/api/User/1000/Dialogs",
-            monitor
-        )
-        .status,
-        202
-    );
+    assert_eq!(post_dialogs(&mut c, secs(5), "1000", monitor).status, 202);
     let pubs = c.take_publications();
     assert_eq!(pubs.len(), 1);
     assert_eq!(pubs[0].node, "/finesse/api/User/1000/Dialogs");
@@ -370,14 +296,7 @@ fn the_monitor_call_ends_when_the_agent_hangs_up() {
     let call = talking(&mut c);
     sign_in(&mut c, secs(1), "1000", "2000");
     let monitor = "<Dialog><requestedAction>SILENT_MONITOR</requestedAction><fromAddress>2000</fromAddress><toAddress>2001</toAddress></Dialog>";
-    send(
-        &mut c,
-        secs(5),
-        Method::Post,
-        "1000",
-        "/finesse/api/User/1000/Dialogs",
-        monitor,
-    );
+    post_dialogs(&mut c, secs(5), "1000", monitor);
     c.customer_hang_up(secs(6), call).unwrap();
     let truth = c.truth();
     assert!(truth.agent("1000").unwrap().dialogs.is_empty());

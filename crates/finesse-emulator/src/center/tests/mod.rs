@@ -76,6 +76,41 @@ pub(super) fn put_user(
     )
 }
 
+/// `POST /User/{user}/Dialogs`: make a call, monitor or barge.
+pub(super) fn post_dialogs(
+    c: &mut ContactCenter,
+    now: SimTime,
+    user: &str,
+    body: &str,
+) -> RestReply {
+    send(
+        c,
+        now,
+        Method::Post,
+        user,
+        &format!("/finesse/api/User/{user}/Dialogs"),
+        body,
+    )
+}
+
+/// `PUT /Dialog/{call}` with any dialog request body.
+pub(super) fn put_dialog(
+    c: &mut ContactCenter,
+    now: SimTime,
+    user: &str,
+    call: CallId,
+    body: &str,
+) -> RestReply {
+    send(
+        c,
+        now,
+        Method::Put,
+        user,
+        &format!("/finesse/api/Dialog/{call}"),
+        body,
+    )
+}
+
 pub(super) fn sign_in(c: &mut ContactCenter, now: SimTime, id: &str, extension: &str) {
     let body = format!("<User><state>LOGIN</state><extension>{extension}</extension></User>");
     let reply = put_user(c, now, id, id, &body);
@@ -105,14 +140,7 @@ pub(super) fn dialog_action(
     let body = format!(
         "<Dialog><requestedAction>{action}</requestedAction><targetMediaAddress>{target}</targetMediaAddress></Dialog>"
     );
-    send(
-        c,
-        now,
-        Method::Put,
-        user,
-        &format!("/finesse/api/Dialog/{call}"),
-        &body,
-    )
+    put_dialog(c, now, user, call, &body)
 }
 
 pub(super) fn state(c: &ContactCenter, id: &str) -> AgentState {

@@ -338,14 +338,7 @@ fn make_call_from_ready_on_ucce_goes_not_ready_with_50006() {
     let mut c = demo();
     ready_agent(&mut c, secs(1), "1001");
     let body = "<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>2001</fromAddress><toAddress>5551234</toAddress></Dialog>";
-    let reply = send(
-        &mut c,
-        secs(2),
-        Method::Post,
-        "1001",
-        "/finesse/api/User/1001/Dialogs",
-        body,
-    );
+    let reply = post_dialogs(&mut c, secs(2), "1001", body);
     assert_eq!(reply.status, 202, "{}", reply.body);
     let agent = c.truth().agent("1001").cloned().unwrap();
     assert_eq!(agent.state, AgentState::Talking);

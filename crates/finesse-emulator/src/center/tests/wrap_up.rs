@@ -86,14 +86,7 @@ fn wrap_up_reason_is_set_with_update_call_data_during_wrap_up() {
     c.customer_hang_up(secs(10), call).unwrap();
     c.take_publications();
     let body = "<Dialog><requestedAction>UPDATE_CALL_DATA</requestedAction><mediaProperties><wrapUpReason>Sale Completed</wrapUpReason></mediaProperties></Dialog>";
-    let reply = send(
-        &mut c,
-        secs(11),
-        Method::Put,
-        "1001",
-        &format!("/finesse/api/Dialog/{call}"),
-        body,
-    );
+    let reply = put_dialog(&mut c, secs(11), "1001", call, body);
     assert_eq!(reply.status, 202, "{}", reply.body);
     assert_eq!(
         c.truth().call(call).unwrap().wrap_up_reason.as_deref(),
@@ -153,18 +146,7 @@ fn outbound_calls_wrap_up_only_when_outgoing_wrap_up_is_allowed() {
     sign_in(&mut c, secs(1), "1001", "2001");
     not_ready(&mut c, secs(1), "1001", "1");
     let body = "<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>2001</fromAddress><toAddress>5551234</toAddress></Dialog>";
-    assert_eq!(
-        send(
-            &mut c,
-            secs(2),
-            Method::Post,
-            "1001",
-            "/finesse/api/User/1001/Dialogs",
-            body
-        )
-        .status,
-        202
-    );
+    assert_eq!(post_dialogs(&mut c, secs(2), "1001", body).status, 202);
     let call = c.truth().agent("1001").unwrap().dialogs[0];
     dialog_action(&mut c, secs(5), "1001", call, "DROP", "2001");
     assert_eq!(
