@@ -1,8 +1,8 @@
 //! `cargo xtask bundle`: the Linux installer packages (.deb and .rpm).
 //!
-//! Builds the UI (`npm ci && npm run build` in `ui/`), installs the Tauri CLI from npm (the
-//! `src-tauri/package.json` pins `@tauri-apps/cli` 2.x; `cargo install tauri-cli` would take
-//! minutes) and runs `tauri build --bundles deb,rpm` from `src-tauri/`, where the CLI finds
+//! Builds the UI (`npm ci` when its packages are missing or stale, then `npm run build` in
+//! `ui/`), installs the Tauri CLI from npm (`src-tauri/package.json` pins `@tauri-apps/cli`
+//! 2.x; `cargo install tauri-cli` would take minutes) and runs `tauri build --bundles deb,rpm` from `src-tauri/`, where the CLI finds
 //! `tauri.conf.json` (a link to the top-level one). Everything works offline once the npm
 //! packages are cached; AppImage is left out because its tools download at build time.
 use std::path::{Path, PathBuf};
@@ -69,7 +69,13 @@ fn check_build_libraries() -> Result<()> {
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|dir| if dir.is_relative() { workspace_root().join(dir) } else { dir })
+        .map(|dir| {
+            if dir.is_relative() {
+                workspace_root().join(dir)
+            } else {
+                dir
+            }
+        })
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
@@ -90,6 +96,19 @@ fn packages_in(dir: &Path, extension: &str) -> Vec<(PathBuf, u64)> {
     found
 }
 
+/// `npm ci` unless `node_modules` already matches the lock file (npm's own record of what
+/// it installed, `node_modules/.package-lock.json`, is newer than `package-lock.json`), so a
+/// developer's installed packages are not thrown away and fetched again.
+fn npm_ci_if_needed(dir: &Path) -> Result<()> {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let installed = modified(dir.join("node_modules/.package-lock.json"));
+    let locked = modified(dir.join("package-lock.json"));
+    match (installed, locked) {
+        (Some(installed), Some(locked)) if installed >= locked => Ok(()),
+        _ => run_in(dir, npm(dir).args(["ci", "--no-audit", "--no-fund"])),
+    }
+}
+
 pub fn run_bundle(args: &[String]) -> Result<()> {
     if let Some(unknown) = args.first() {
         bail!("`cargo xtask bundle` takes no arguments (got {unknown:?})");
@@ -97,15 +116,23 @@ pub fn run_bundle(args: &[String]) -> Result<()> {
     check_build_libraries()?;
     let root = workspace_root();
     let ui = root.join("ui");
-    run_in(&ui, npm(&ui).args(["ci", "--no-audit", "--no-fund"]))?;
+    npm_ci_if_needed(&ui)?;
     run_in(&ui, npm(&ui).args(["run", "build"]))?;
 
     let shell = root.join("src-tauri");
-    run_in(&shell, npm(&shell).args(["ci", "--no-audit", "--no-fund"]))?;
+    npm_ci_if_needed(&shell)?;
     run_in(
         &shell,
         npm(&shell)
-            .args(["exec", "--", "tauri", "build", "--bundles", "deb,rpm", "--ci"])
+            .args([
+                "exec",
+                "--",
+                "tauri",
+                "build",
+                "--bundles",
+                "deb,rpm",
+                "--ci",
+            ])
             .env("TAURI_APP_PATH", &shell)
             .env("TAURI_FRONTEND_PATH", &shell),
     )?;
@@ -114,11 +141,18 @@ pub fn run_bundle(args: &[String]) -> Result<()> {
     let mut built = packages_in(&bundles.join("deb"), "deb");
     built.extend(packages_in(&bundles.join("rpm"), "rpm"));
     if built.is_empty() {
-        bail!("tauri build finished but no package is in {}", bundles.display());
+        bail!(
+            "tauri build finished but no package is in {}",
+            bundles.display()
+        );
     }
     eprintln!("xtask: packages:");
     for (path, size) in built {
-        eprintln!("  {:>7.1} MiB  {}", size as f64 / (1024.0 * 1024.0), path.display());
+        eprintln!(
+            "  {:>7.1} MiB  {}",
+            size as f64 / (1024.0 * 1024.0),
+            path.display()
+        );
     }
     Ok(())
 }
