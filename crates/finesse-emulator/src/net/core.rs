@@ -65,6 +65,8 @@ impl SharedCenter {
 }
 
 impl PresenceSink for SharedCenter {
+    /// An out-of-service node has no CTI link to force anyone out with, so a presence lost
+    /// while it is out of service starts no timer there.
     fn presence_changed(&self, node: NodeId, user_id: &str, available: bool) {
         tracing::info!(
             ?node,
@@ -72,8 +74,43 @@ impl PresenceSink for SharedCenter {
             available,
             "agent XMPP presence changed"
         );
-        self.with(|center, now| center.presence_changed(now, node, user_id, available));
+        self.with(|center, now| {
+            if available || center.node_in_service(node) {
+                center.presence_changed(now, node, user_id, available);
+            }
+        });
     }
+}
+
+/// How many REST requests the journal keeps (oldest dropped first).
+const JOURNAL_CAPACITY: usize = 20_000;
+
+/// One REST request as a node answered it, for tests that check what a client asked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RestRecord {
+    pub at: SimTime,
+    pub node: NodeId,
+    pub method: String,
+    pub path: String,
+    /// The Basic-auth user, if credentials were sent.
+    pub user: Option<String>,
+    pub status: u16,
+    /// A 401 that refused the credentials (`Authorization Failure`), as opposed to the 401
+    /// for acting on another user's resources.
+    pub credentials_refused: bool,
+}
+
+fn basic_user(authorization: Option<&str>) -> Option<String> {
+    use base64::Engine as _;
+    let (scheme, value) = authorization?.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    text.split_once(':').map(|(user, _)| user.to_owned())
 }
 
 /// Center, clock, router and timers of one lab.
@@ -82,6 +119,7 @@ pub struct LabCore {
     pub clock: SimClock,
     pub router: Router,
     scenario: Mutex<Option<ScenarioRunner>>,
+    journal: Mutex<std::collections::VecDeque<RestRecord>>,
     /// Serialises timer runs so a deadline fires once even when the timer task and a manual
     /// clock advance race.
     steps: Mutex<()>,
@@ -103,9 +141,27 @@ impl LabCore {
             center,
             clock,
             scenario: Mutex::new(None),
+            journal: Mutex::new(std::collections::VecDeque::new()),
             steps: Mutex::new(()),
             wake: Notify::new(),
         })
+    }
+
+    /// The REST requests answered so far, oldest first (the last 20,000).
+    pub fn rest_journal(&self) -> Vec<RestRecord> {
+        lock(&self.journal).iter().cloned().collect()
+    }
+
+    pub fn clear_rest_journal(&self) {
+        lock(&self.journal).clear();
+    }
+
+    fn record(&self, record: RestRecord) {
+        let mut journal = lock(&self.journal);
+        if journal.len() == JOURNAL_CAPACITY {
+            journal.pop_front();
+        }
+        journal.push_back(record);
     }
 
     /// Start driving a scenario (replacing any running one).
@@ -264,9 +320,24 @@ impl RestService for LabCore {
     fn handle_rest(&self, node: NodeId, request: RestRequest) -> RestReply {
         // Timers due before this request happened first.
         self.run_due();
+        let mut record = RestRecord {
+            at: self.clock.now(),
+            node,
+            method: format!("{:?}", request.method).to_uppercase(),
+            path: request.path.clone(),
+            user: basic_user(request.authorization.as_deref()),
+            status: 0,
+            credentials_refused: false,
+        };
         let reply = self
             .center
             .with(|center, now| center.handle_rest(now, node, request));
+        record.status = reply.status;
+        record.credentials_refused = reply.status == 401
+            && reply
+                .body
+                .contains("<ErrorType>Authorization Failure</ErrorType>");
+        self.record(record);
         self.pump();
         reply
     }

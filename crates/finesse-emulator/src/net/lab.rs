@@ -17,7 +17,7 @@ use crate::clock::{SimClock, SimTime};
 use crate::config::{LabConfig, NodeConfig};
 
 use super::control::ControlServer;
-use super::core::LabCore;
+use super::core::{LabCore, RestRecord};
 use super::node::{Lifecycle, NodeEndpoints, NodeListeners, NodeServer};
 use super::scenario::{Scenario, ScenarioRunner};
 use super::tls::{LabCa, TlsSetupError};
@@ -416,6 +416,32 @@ impl Lab {
     /// Remove the event faults of a node that have not been used up.
     pub fn clear_event_faults(&self, node: NodeId) {
         self.inner.clear_event_faults(node);
+    }
+
+    /// Deliver the next `count` events of a node whose pub-sub node matches `node_pattern`
+    /// twice: now, and again `after` (simulation time) later — a repeat that arrives after
+    /// newer events.
+    pub fn duplicate_events(&self, node: NodeId, node_pattern: &str, count: u32, after: Duration) {
+        self.inner.add_event_fault(
+            node,
+            EventFault {
+                node_pattern: node_pattern.to_owned(),
+                count,
+                action: EventFaultAction::Duplicate {
+                    millis: u64::try_from(after.as_millis()).unwrap_or(u64::MAX),
+                },
+            },
+        );
+    }
+
+    /// Every REST request the nodes answered (the last 20,000), oldest first.
+    pub fn rest_journal(&self) -> Vec<RestRecord> {
+        self.inner.core.rest_journal()
+    }
+
+    /// Forget the REST journal so far.
+    pub fn clear_rest_journal(&self) {
+        self.inner.core.clear_rest_journal();
     }
 
     /// The next state-changing request on a node fails in CTI with this error.

@@ -19,6 +19,7 @@ pub mod scenario;
 pub mod tls;
 pub mod xmpp;
 
+pub use self::core::RestRecord;
 pub use self::lab::{Credential, Lab, LabEndpoints, LabError, LabOptions, NodeView};
 pub use self::node::NodeEndpoints;
 pub use self::scenario::{Scenario, ScenarioError};

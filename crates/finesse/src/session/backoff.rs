@@ -15,13 +15,16 @@ pub struct Backoff {
     pub jitter_ratio: f64,
 }
 
+/// Quick enough to be back within Finesse's 60 s presence grace with time to spare: the
+/// delay never exceeds 2.5 s, so a node that becomes reachable is used within about 3 s.
+/// Long outages slow down through [`SessionPolicy::slow_retry`](super::SessionPolicy).
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
-            initial: Duration::from_secs(1),
-            max: Duration::from_secs(60),
+            initial: Duration::from_millis(500),
+            max: Duration::from_millis(2500),
             multiplier: 2.0,
-            jitter_ratio: 0.2,
+            jitter_ratio: 0.3,
         }
     }
 }

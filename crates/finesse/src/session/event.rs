@@ -4,7 +4,8 @@ use serde::Serialize;
 use super::command::{AgentChoices, CommandId, StateChoice};
 use super::connection::ConnectionState;
 use super::error::SessionError;
-use crate::model::{ApiError, Dialog, Queue, SystemInfo, Team, TeamMember, User};
+use super::time::Millis;
+use crate::model::{AgentState, ApiError, Dialog, Queue, SystemInfo, Team, TeamMember, User};
 
 /// One thing that changed. Serialises with an `event` tag (`"user_changed"`, …) for
 /// `ringside-cli watch` and the UI.
@@ -76,14 +77,49 @@ pub enum SessionEvent {
     SnapshotChanged {
         revision: u64,
     },
+    /// Getting the connection back keeps failing: `attempts` attempts since the link was
+    /// lost at `since`. Published once per outage, for a desktop notification.
+    ReconnectStruggling {
+        attempts: u32,
+        since: Millis,
+        node: String,
+        last_error: SessionError,
+    },
+    /// Connected again after an outage that began at `since`; `failed_over` when the
+    /// session now uses another node than before the outage.
+    Reconnected {
+        node: String,
+        since: Millis,
+        outage_ms: u64,
+        failed_over: bool,
+    },
+    /// Finesse or the contact center changed the agent's state by itself (forced logout
+    /// after a lost connection, a supervisor, ring-no-answer, …). `explanation` says why in
+    /// plain words; a `LOGOUT` here means the agent must sign in again.
+    StateForced {
+        state: AgentState,
+        reason_code: Option<u32>,
+        label: Option<String>,
+        explanation: String,
+    },
 }
 
 /// Which remembered choice the session acted on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum AppliedChoice {
-    AfterCallState { choice: StateChoice },
-    WrapUpReason { dialog_id: String, reason: String },
+    AfterCallState {
+        choice: StateChoice,
+    },
+    WrapUpReason {
+        dialog_id: String,
+        reason: String,
+    },
+    /// The agent was READY before the connection broke and a connection failure made them
+    /// NOT_READY: READY again, as the agent had it.
+    RestoreReady {
+        forced_code: Option<u32>,
+    },
 }
 
 impl SessionEvent {
@@ -105,6 +141,9 @@ impl SessionEvent {
             SessionEvent::ChoiceApplied { .. } => "choice_applied",
             SessionEvent::Resynced { .. } => "resynced",
             SessionEvent::SnapshotChanged { .. } => "snapshot_changed",
+            SessionEvent::ReconnectStruggling { .. } => "reconnect_struggling",
+            SessionEvent::Reconnected { .. } => "reconnected",
+            SessionEvent::StateForced { .. } => "state_forced",
         }
     }
 }

@@ -293,6 +293,45 @@ pub enum Input {
     TimerFired(TimerId),
     /// Leave: unsubscribe explicit nodes and close XMPP (the agent stays signed in).
     Shutdown,
+    /// Something suggests the link may have died without a word (the host woke from sleep,
+    /// the network changed, a request could not reach the node): check it now instead of
+    /// waiting for a ping to fail.
+    CheckLink(LinkCheckReason),
+    /// The answer to [`Effect::CheckXmpp`]: whether the notification service answered.
+    XmppChecked {
+        alive: bool,
+    },
+    /// The presence-only standby connection (see [`Effect::ConnectStandby`]) is up.
+    StandbyConnected,
+    StandbyConnectFailed(LinkFailure),
+    /// The standby connection ended.
+    StandbyLost(LinkLoss),
+}
+
+/// Why the link is checked out of turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum LinkCheckReason {
+    /// The wall clock jumped ahead of the monotonic clock: the host was suspended.
+    Woke { slept_ms: u64 },
+    /// The host's addresses or routes changed (Wi-Fi switch, VPN up or down, cable).
+    NetworkChanged,
+    /// The application asked (an OS resume or network notification it received).
+    Requested,
+    /// A request to the node failed for want of a connection while the link looked up.
+    RequestFailed,
+}
+
+impl LinkCheckReason {
+    /// A stable snake_case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LinkCheckReason::Woke { .. } => "woke",
+            LinkCheckReason::NetworkChanged => "network_changed",
+            LinkCheckReason::Requested => "requested",
+            LinkCheckReason::RequestFailed => "request_failed",
+        }
+    }
 }
 
 /// Something the driver must do.
@@ -324,4 +363,13 @@ pub enum Effect {
         id: CommandId,
         result: Result<CommandOutcome, SessionError>,
     },
+    /// Send one XEP-0199 ping on the current XMPP connection now and answer with
+    /// [`Input::XmppChecked`].
+    CheckXmpp,
+    /// Open a second, presence-only XMPP connection (its own resource) to a node the
+    /// session left while that node may still be alive: Finesse there forces the agent out
+    /// 60 s after their presence went away unless a session of theirs comes back. Its
+    /// events are not used. Replaces any standby connection.
+    ConnectStandby(XmppTarget),
+    DisconnectStandby,
 }

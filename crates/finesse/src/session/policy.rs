@@ -27,6 +27,43 @@ pub struct SessionPolicy {
     /// While a node is OUT_OF_SERVICE or Finesse is unavailable, how often to ask SystemInfo
     /// in case the recovery notification is missed.
     pub out_of_service_poll: Duration,
+    /// When the current node cannot be used (unreachable, OUT_OF_SERVICE, Finesse down), ask
+    /// the other node's SystemInfo at once and fail over as soon as it is IN_SERVICE,
+    /// instead of waiting for `max_attempts_per_node` failures.
+    pub probe_alternate: bool,
+    /// Publish [`SessionEvent::ReconnectStruggling`](super::SessionEvent) once an outage has
+    /// lasted `struggling_after` and at least this many attempts failed.
+    pub struggling_after_attempts: u32,
+    pub struggling_after: Duration,
+    /// Retry slower once an outage outlasts Finesse's 60 s grace (the agent has been forced
+    /// out by then, so speed no longer saves the sign-in); `None` keeps `backoff` for ever.
+    pub slow_retry: Option<SlowRetry>,
+    /// After an outage, when a connection failure forces the agent NOT_READY although they
+    /// were READY (the old node's presence timer firing after a failover, §10.2), put them
+    /// READY again — within `restore_ready_window` of the reconnect.
+    pub restore_ready_after_outage: bool,
+    pub restore_ready_window: Duration,
+    /// After failing over away from a node, keep (or get back) a presence-only connection
+    /// to it, so that its Finesse does not force the agent out 60 s later (§10.2).
+    pub keep_presence_on_left_node: bool,
+}
+
+/// Slower retries for long outages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlowRetry {
+    /// Outage duration after which retries slow down.
+    pub after: Duration,
+    /// The longest delay between attempts from then on (jitter as in `backoff`).
+    pub max_delay: Duration,
+}
+
+impl Default for SlowRetry {
+    fn default() -> Self {
+        SlowRetry {
+            after: Duration::from_secs(120),
+            max_delay: Duration::from_secs(30),
+        }
+    }
 }
 
 impl SessionPolicy {
@@ -41,6 +78,14 @@ impl SessionPolicy {
             command_timeout: Duration::from_secs(10),
             finesse_presence_timeout: Duration::from_secs(15),
             out_of_service_poll: Duration::from_secs(10),
+            probe_alternate: true,
+            struggling_after_attempts: 3,
+            struggling_after: Duration::from_secs(15),
+            slow_retry: Some(SlowRetry::default()),
+            // The old node notices a dead client within 120 s and waits 60 s more (§10.2).
+            restore_ready_after_outage: true,
+            restore_ready_window: Duration::from_secs(180),
+            keep_presence_on_left_node: true,
         }
     }
 
@@ -58,6 +103,12 @@ impl SessionPolicy {
             Some("backoff jitter_ratio must be between 0.0 and 1.0")
         } else if self.command_timeout.is_zero() {
             Some("command_timeout must be positive")
+        } else if self
+            .slow_retry
+            .as_ref()
+            .is_some_and(|slow| slow.max_delay.is_zero())
+        {
+            Some("slow_retry max_delay must be positive")
         } else {
             None
         };

@@ -11,6 +11,9 @@ pub enum EventFaultAction {
     Drop,
     /// The events are delivered this much simulation time later.
     Delay { millis: u64 },
+    /// The events are delivered now and once more this much simulation time later: a
+    /// repeat that arrives after newer events (0: right behind the original).
+    Duplicate { millis: u64 },
 }
 
 /// A delivery fault on one node: the next `count` events whose pub-sub node matches

@@ -225,7 +225,9 @@ impl Router {
             session.routable = available && priority >= 0;
         }
         let user_has_available = any_available(&state, node, &user_id);
-        if user_had_available != user_has_available {
+        if user_had_available != user_has_available
+            && (user_has_available || watches_presence(&state, node))
+        {
             self.presence
                 .presence_changed(node, &user_id, user_has_available);
         }
@@ -247,7 +249,11 @@ impl Router {
         report: bool,
     ) -> Option<SessionEntry> {
         let entry = state.sessions.remove(&id)?;
-        if report && entry.available && !any_available(state, entry.node, &entry.user_id) {
+        if report
+            && entry.available
+            && watches_presence(state, entry.node)
+            && !any_available(state, entry.node, &entry.user_id)
+        {
             self.presence
                 .presence_changed(entry.node, &entry.user_id, false);
         }
@@ -418,6 +424,15 @@ impl Router {
                         let due = now.plus(Duration::from_millis(millis));
                         state.delayed.push(due, node, publication.clone());
                     }
+                    Some(EventFaultAction::Duplicate { millis: 0 }) => {
+                        deliver(&mut state, node, &publication);
+                        deliver(&mut state, node, &publication);
+                    }
+                    Some(EventFaultAction::Duplicate { millis }) => {
+                        deliver(&mut state, node, &publication);
+                        let due = now.plus(Duration::from_millis(millis));
+                        state.delayed.push(due, node, publication.clone());
+                    }
                 }
             }
         }
@@ -453,6 +468,12 @@ fn requester_node(
     } else {
         Err(SubscriptionError::InvalidJid)
     }
+}
+
+/// Whether the node's Finesse is up to watch its users' presence: while `finesse@` is
+/// unavailable the web application is down and nobody starts a forced-logout timer.
+fn watches_presence(state: &RouterState, node: NodeId) -> bool {
+    state.nodes.get(&node).is_none_or(|n| n.finesse_available)
 }
 
 fn any_available(state: &RouterState, node: NodeId, user_id: &str) -> bool {

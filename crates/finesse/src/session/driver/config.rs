@@ -1,6 +1,7 @@
 //! What the async driver needs beyond the policy: where, who, and how to reach XMPP.
 use std::time::Duration;
 
+use super::host_watch::WallClock;
 use crate::rest::{Secret, DEFAULT_REST_PORT};
 use crate::session::policy::SessionPolicy;
 use crate::tls::TrustSettings;
@@ -76,11 +77,24 @@ pub struct SessionConfig {
     pub rest_timeout: Duration,
     /// Limit for one XMPP transport attempt (including the wait for `finesse@` presence).
     pub xmpp_connect_timeout: Duration,
+    /// A dead link is found within `interval + missed × timeout` (18 s by default).
     pub xmpp_ping_interval: Duration,
     pub xmpp_ping_timeout: Duration,
     pub xmpp_max_missed_pings: u32,
     /// Events buffered per subscriber of [`Session::events`](super::Session::events).
     pub event_capacity: usize,
+    /// How long an out-of-turn ping (after sleep, a network change, a failed request) may
+    /// go unanswered before the link counts as dead.
+    pub link_check_timeout: Duration,
+    /// Whole-request timeout of a SystemInfo GET — the question asked of a node while
+    /// (re)connecting; shorter than `rest_timeout` so that a silent node is left quickly.
+    pub system_info_timeout: Duration,
+    /// How often to look for a wake-up from sleep and a network change; `None`: never.
+    pub watch_interval: Option<Duration>,
+    /// Watch the host's routes and addresses (Linux); see [`WallClock`] for sleep.
+    pub watch_network: bool,
+    /// The wall clock compared with the monotonic one to notice sleep.
+    pub wall_clock: WallClock,
 }
 
 impl SessionConfig {
@@ -101,10 +115,17 @@ impl SessionConfig {
             xmpp_resource: None,
             rest_timeout: Duration::from_secs(10),
             xmpp_connect_timeout: Duration::from_secs(20),
-            xmpp_ping_interval: Duration::from_secs(10),
-            xmpp_ping_timeout: Duration::from_secs(10),
+            // EventTunnel pings every 10 s with a 10 s timeout (30 s worst case); a little
+            // tighter finds a dead link within 18 s, well inside Finesse's 60 s grace.
+            xmpp_ping_interval: Duration::from_secs(8),
+            xmpp_ping_timeout: Duration::from_secs(5),
             xmpp_max_missed_pings: 2,
             event_capacity: 1024,
+            link_check_timeout: Duration::from_secs(3),
+            system_info_timeout: Duration::from_secs(5),
+            watch_interval: Some(Duration::from_secs(2)),
+            watch_network: true,
+            wall_clock: WallClock::system(),
         }
     }
 }

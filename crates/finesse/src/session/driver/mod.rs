@@ -2,7 +2,9 @@
 //! performs its effects with the REST and XMPP clients and tokio timers, and publishes the
 //! connection state (`watch`), events (`broadcast`) and snapshot.
 mod config;
+mod host_watch;
 mod perform;
+mod standby;
 mod task;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,6 +13,7 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use self::config::{SessionConfig, TransportTemplate, XmppTransports};
+pub use self::host_watch::{WallClock, WAKE_THRESHOLD};
 use self::task::{Driver, Outputs, Request};
 use crate::model::{
     AgentState, CallVariable, Contact, Dialog, MediaPropertiesLayout, MobileAgent, PhoneBook,
@@ -162,6 +165,14 @@ impl Session {
             .send(Request::Command { id, command, reply })
             .map_err(|_| SessionError::SessionClosed)?;
         outcome.await.map_err(|_| SessionError::SessionClosed)?
+    }
+
+    /// Checks the link now instead of waiting for the next ping: call it when the OS reports
+    /// a resume from sleep or a network change. A dead link is then replaced at once; a
+    /// pending retry is brought forward.
+    pub fn check_link(&self) {
+        // A closed session has no link to check.
+        let _ = self.shared.requests.send(Request::CheckLink);
     }
 
     /// Unsubscribes explicit nodes and closes XMPP cleanly. The agent stays signed in to

@@ -8,7 +8,9 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::config::SessionConfig;
+use super::host_watch::{NetworkWatcher, WakeDetector};
 use super::perform;
+use super::standby::{StandbyLink, StandbyOutcome};
 use crate::model::Snapshot;
 use crate::rest::{Credentials, NodeAddress, RestClient, RestConfig};
 use crate::session::command::{AgentChoices, Command, CommandId, CommandOutcome};
@@ -16,11 +18,15 @@ use crate::session::connection::ConnectionState;
 use crate::session::error::SessionError;
 use crate::session::event::SessionEvent;
 use crate::session::io::{
-    Effect, Input, LinkFailure, LinkFailureKind, RestFailure, RestOp, TimerId, XmppTarget,
+    Effect, Input, LinkCheckReason, LinkFailure, LinkFailureKind, RestFailure, RestFailureKind,
+    RestOp, RestRequest, TimerId, XmppTarget,
 };
 use crate::session::machine::SessionMachine;
 use crate::session::time::Millis;
-use crate::xmpp::{XmppClient, XmppConfig, XmppEvent, XmppHandle};
+use crate::xmpp::{IqType, XmppClient, XmppConfig, XmppError, XmppEvent, XmppHandle};
+
+/// XEP-0199 ping payload.
+const PING: &str = "<ping xmlns='urn:xmpp:ping'/>";
 
 /// How long shutdown waits for unsubscribing and closing the stream.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -35,6 +41,8 @@ pub(super) enum Request {
     Shutdown {
         done: oneshot::Sender<()>,
     },
+    /// Check the link now (the application heard of a resume or a network change).
+    CheckLink,
 }
 
 /// Results of work the task spawned.
@@ -51,6 +59,12 @@ enum Outcome {
         generation: u64,
         failure: LinkFailure,
     },
+    /// The answer to an out-of-turn ping on connection `generation`.
+    XmppChecked {
+        generation: u64,
+        alive: bool,
+    },
+    Standby(StandbyOutcome),
 }
 
 /// One XMPP action, run in order with the others of its batch.
@@ -76,7 +90,10 @@ pub(super) struct Driver {
     outputs: Outputs,
     rest_clients: HashMap<String, RestClient>,
     xmpp: Option<XmppHandle>,
+    /// The XMPP domain of the current connection (where pings go).
+    xmpp_domain: String,
     xmpp_events: Option<mpsc::Receiver<XmppEvent>>,
+    standby: StandbyLink,
     /// Grows at every connect and disconnect, so a late connect result is recognised.
     xmpp_generation: u64,
     connecting: Option<JoinHandle<()>>,
@@ -104,7 +121,9 @@ impl Driver {
             outputs,
             rest_clients: HashMap::new(),
             xmpp: None,
+            xmpp_domain: String::new(),
             xmpp_events: None,
+            standby: StandbyLink::default(),
             xmpp_generation: 0,
             connecting: None,
             xmpp_jobs: None,
@@ -117,6 +136,7 @@ impl Driver {
 
     pub(super) async fn run(mut self, mut requests: mpsc::UnboundedReceiver<Request>) {
         self.feed(Input::Start);
+        let mut watch = Watch::new(&self.config);
         loop {
             let deadline = self.next_deadline();
             tokio::select! {
@@ -124,6 +144,9 @@ impl Driver {
                     Some(Request::Command { id, command, reply }) => {
                         self.waiters.insert(id, reply);
                         self.feed(Input::Command { id, command });
+                    }
+                    Some(Request::CheckLink) => {
+                        self.feed(Input::CheckLink(LinkCheckReason::Requested));
                     }
                     Some(Request::Shutdown { done }) => {
                         self.shutdown().await;
@@ -138,6 +161,8 @@ impl Driver {
                 Some(outcome) = self.outcomes_rx.recv() => self.on_outcome(outcome),
                 event = next_xmpp_event(&mut self.xmpp_events) => self.on_xmpp_event(event),
                 () = sleep_until(deadline) => self.fire_due_timers(),
+                reason = watch.next() => self.feed(Input::CheckLink(reason)),
+                loss = self.standby.ended() => self.feed(Input::StandbyLost(loss)),
             }
         }
     }
@@ -205,6 +230,16 @@ impl Driver {
                         let _ = reply.send(result);
                     }
                 }
+                Effect::CheckXmpp => self.check_xmpp(),
+                Effect::ConnectStandby(target) => {
+                    let resource = format!("{}-standby", self.xmpp_resource);
+                    let config = self.xmpp_config(target, resource);
+                    let outcomes = self.outcomes_tx.clone();
+                    self.standby.connect(config, move |outcome| {
+                        let _ = outcomes.send(Outcome::Standby(outcome));
+                    });
+                }
+                Effect::DisconnectStandby => self.standby.disconnect(),
             }
         }
         if !jobs.is_empty() {
@@ -230,32 +265,64 @@ impl Driver {
     fn spawn_rest(&mut self, op: RestOp) {
         let outcomes = self.outcomes_tx.clone();
         let client = self.rest_client(&op.node);
+        // A SystemInfo GET is how a node is judged while (re)connecting: a node that stays
+        // silent is given up on sooner than any other request.
+        let limit = matches!(op.request, RestRequest::SystemInfo)
+            .then_some(self.config.system_info_timeout);
         tokio::spawn(async move {
-            let result = match client {
-                Ok(client) => perform::rest(&client, op.request).await,
-                Err(failure) => Err(failure),
-            };
+            let result =
+                match client {
+                    Ok(client) => {
+                        let request = perform::rest(&client, op.request);
+                        match limit {
+                            Some(limit) => tokio::time::timeout(limit, request)
+                                .await
+                                .unwrap_or_else(|_| {
+                                    Err(RestFailure::new(
+                                        RestFailureKind::Unreachable,
+                                        format!(
+                                            "no SystemInfo answer within {} ms",
+                                            limit.as_millis()
+                                        ),
+                                    ))
+                                }),
+                            None => request.await,
+                        }
+                    }
+                    Err(failure) => Err(failure),
+                };
             let _ = outcomes.send(Outcome::Input(Input::RestDone { op: op.id, result }));
+        });
+    }
+
+    /// One XEP-0199 ping on the current connection, out of turn.
+    fn check_xmpp(&mut self) {
+        let generation = self.xmpp_generation;
+        let outcomes = self.outcomes_tx.clone();
+        let handle = self.xmpp.clone();
+        let domain = self.xmpp_domain.clone();
+        let limit = self.config.link_check_timeout;
+        tokio::spawn(async move {
+            let alive = match handle {
+                Some(handle) => {
+                    let ping = handle.send_iq_xml(IqType::Get, &domain, PING);
+                    // Any answer, even an error, proves the server is there.
+                    match tokio::time::timeout(limit, ping).await {
+                        Ok(Ok(_)) | Ok(Err(XmppError::IqError { .. })) => true,
+                        Ok(Err(_)) | Err(_) => false,
+                    }
+                }
+                None => false,
+            };
+            let _ = outcomes.send(Outcome::XmppChecked { generation, alive });
         });
     }
 
     fn connect_xmpp(&mut self, target: XmppTarget) {
         self.abandon_connect();
         let generation = self.xmpp_generation;
-        let mut config = XmppConfig::new(
-            &target.node,
-            target.domain,
-            target.pubsub_domain,
-            target.user_id,
-            self.config.password.clone(),
-        );
-        config.resource = self.xmpp_resource.clone();
-        config.transports = self.config.xmpp_transports.for_host(&target.node);
-        config.trust = self.config.trust.clone();
-        config.connect_timeout = self.config.xmpp_connect_timeout;
-        config.ping_interval = self.config.xmpp_ping_interval;
-        config.ping_timeout = self.config.xmpp_ping_timeout;
-        config.max_missed_pings = self.config.xmpp_max_missed_pings;
+        self.xmpp_domain = target.domain.to_lowercase();
+        let config = self.xmpp_config(target, self.xmpp_resource.clone());
         let outcomes = self.outcomes_tx.clone();
         self.connecting = Some(tokio::spawn(async move {
             let outcome = match XmppClient::connect(config).await {
@@ -271,6 +338,24 @@ impl Driver {
             };
             let _ = outcomes.send(outcome);
         }));
+    }
+
+    fn xmpp_config(&self, target: XmppTarget, resource: String) -> XmppConfig {
+        let mut config = XmppConfig::new(
+            &target.node,
+            target.domain,
+            target.pubsub_domain,
+            target.user_id,
+            self.config.password.clone(),
+        );
+        config.resource = resource;
+        config.transports = self.config.xmpp_transports.for_host(&target.node);
+        config.trust = self.config.trust.clone();
+        config.connect_timeout = self.config.xmpp_connect_timeout;
+        config.ping_interval = self.config.xmpp_ping_interval;
+        config.ping_timeout = self.config.xmpp_ping_timeout;
+        config.max_missed_pings = self.config.xmpp_max_missed_pings;
+        config
     }
 
     /// Forgets any connect in flight: its result, if it still comes, is discarded.
@@ -352,6 +437,18 @@ impl Driver {
                     self.feed(Input::XmppConnectFailed(failure));
                 }
             }
+            Outcome::Standby(outcome) => match self.standby.settle(outcome) {
+                Some(Ok(())) => self.feed(Input::StandbyConnected),
+                Some(Err(failure)) => self.feed(Input::StandbyConnectFailed(failure)),
+                None => {}
+            },
+            Outcome::XmppChecked { generation, alive } => {
+                // A check of a connection since replaced says nothing about the current one.
+                let current = generation == self.xmpp_generation && self.xmpp.is_some();
+                self.feed(Input::XmppChecked {
+                    alive: alive || !current,
+                });
+            }
         }
     }
 
@@ -403,6 +500,7 @@ impl Driver {
     async fn shutdown(&mut self) {
         self.feed(Input::Shutdown);
         self.abandon_connect();
+        self.standby.close(SHUTDOWN_GRACE).await;
         if let Some(jobs) = self.xmpp_jobs.take() {
             if tokio::time::timeout(SHUTDOWN_GRACE, jobs).await.is_err() {
                 tracing::warn!("closing the notification connection took too long");
@@ -425,5 +523,53 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
+    }
+}
+
+/// The periodic look for sleep and network changes.
+struct Watch {
+    ticker: Option<tokio::time::Interval>,
+    wake: WakeDetector,
+    network: Option<NetworkWatcher>,
+}
+
+impl Watch {
+    fn new(config: &SessionConfig) -> Self {
+        let ticker = config.watch_interval.filter(|i| !i.is_zero()).map(|every| {
+            let mut ticker = tokio::time::interval_at(Instant::now() + every, every);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            ticker
+        });
+        Watch {
+            ticker,
+            wake: WakeDetector::new(config.wall_clock.clone()),
+            network: config
+                .watch_network
+                .then(NetworkWatcher::for_host)
+                .flatten(),
+        }
+    }
+
+    /// The next reason to check the link; pending for ever when not watching.
+    async fn next(&mut self) -> LinkCheckReason {
+        let Some(ticker) = self.ticker.as_mut() else {
+            return std::future::pending().await;
+        };
+        loop {
+            ticker.tick().await;
+            if let Some(slept) = self.wake.slept() {
+                tracing::info!(
+                    slept_ms = slept.as_millis() as u64,
+                    "the host woke from sleep"
+                );
+                return LinkCheckReason::Woke {
+                    slept_ms: u64::try_from(slept.as_millis()).unwrap_or(u64::MAX),
+                };
+            }
+            if self.network.as_mut().is_some_and(NetworkWatcher::changed) {
+                tracing::info!("the host's network changed");
+                return LinkCheckReason::NetworkChanged;
+            }
+        }
     }
 }

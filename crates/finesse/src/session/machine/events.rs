@@ -5,8 +5,7 @@ use finesse_xml::Element;
 
 use super::link::XmppLink;
 use super::{OpPurpose, SessionMachine};
-use crate::model::ApiError;
-use crate::model::Team;
+use crate::model::{ApiError, Dialog, Team};
 use crate::notification::{FinesseEvent, Notification};
 use crate::session::command::CommandOutcome;
 use crate::session::error::SessionError;
@@ -68,7 +67,7 @@ impl SessionMachine {
         if self.buffer_if_syncing(&event, &request_id) {
             return;
         }
-        self.apply_event(event, request_id);
+        self.apply_if_fresh(event, request_id);
     }
 
     /// Applies one event to the snapshot, publishes it, resolves the commands it answers and
@@ -76,10 +75,14 @@ impl SessionMachine {
     pub(super) fn apply_event(&mut self, event: FinesseEvent, request_id: Option<String>) {
         let known_dialogs: BTreeSet<String> = self.snapshot.dialogs.keys().cloned().collect();
         let previous_user = self.snapshot.user.clone();
+        let previous_dialogs = self.dialogs_named_in(&event);
         let changed = self.snapshot.apply(&event);
-        self.publish_event(&event, &request_id);
+        self.publish_event(&event, &request_id, &previous_dialogs);
         if changed {
             self.snapshot_changed();
+        }
+        if let FinesseEvent::UserUpdated(user) = &event {
+            self.notice_forced_change(previous_user.as_ref(), user);
         }
         if let FinesseEvent::ApiErrors { source, errors } = &event {
             if self.claim_errors(source, errors, request_id.as_deref()) {
@@ -106,7 +109,27 @@ impl SessionMachine {
         }
     }
 
-    fn publish_event(&mut self, event: &FinesseEvent, request_id: &Option<String>) {
+    /// The dialogs an event names, as held before it is applied (`None`: not held).
+    fn dialogs_named_in(&self, event: &FinesseEvent) -> Vec<Option<Dialog>> {
+        let named: &[Dialog] = match event {
+            FinesseEvent::DialogsAdded(dialogs) | FinesseEvent::DialogsRemoved(dialogs) => dialogs,
+            _ => &[],
+        };
+        named
+            .iter()
+            .map(|d| self.snapshot.dialogs.get(&d.id).cloned())
+            .collect()
+    }
+
+    /// Publishes what an event changed. A repeated POST of a dialog already held is an
+    /// update (or nothing), and a DELETE of a dialog not held publishes nothing: a
+    /// duplicated event must not ring or pop twice.
+    fn publish_event(
+        &mut self,
+        event: &FinesseEvent,
+        request_id: &Option<String>,
+        previous_dialogs: &[Option<Dialog>],
+    ) {
         let request_id = request_id.clone();
         let events: Vec<SessionEvent> = match event {
             FinesseEvent::UserUpdated(user) => vec![SessionEvent::UserChanged {
@@ -115,9 +138,17 @@ impl SessionMachine {
             }],
             FinesseEvent::DialogsAdded(dialogs) => dialogs
                 .iter()
-                .map(|dialog| SessionEvent::DialogAdded {
-                    dialog: dialog.clone(),
-                    request_id: request_id.clone(),
+                .zip(previous_dialogs)
+                .filter_map(|(dialog, held)| match held {
+                    None => Some(SessionEvent::DialogAdded {
+                        dialog: dialog.clone(),
+                        request_id: request_id.clone(),
+                    }),
+                    Some(held) if held != dialog => Some(SessionEvent::DialogUpdated {
+                        dialog: dialog.clone(),
+                        request_id: request_id.clone(),
+                    }),
+                    Some(_) => None,
                 })
                 .collect(),
             FinesseEvent::DialogUpdated(dialog) => vec![SessionEvent::DialogUpdated {
@@ -126,7 +157,9 @@ impl SessionMachine {
             }],
             FinesseEvent::DialogsRemoved(dialogs) => dialogs
                 .iter()
-                .map(|dialog| SessionEvent::DialogRemoved {
+                .zip(previous_dialogs)
+                .filter(|(_, held)| held.is_some())
+                .map(|(dialog, _)| SessionEvent::DialogRemoved {
                     dialog: dialog.clone(),
                     request_id: request_id.clone(),
                     vanished: false,

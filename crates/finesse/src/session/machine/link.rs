@@ -88,7 +88,7 @@ impl SessionMachine {
         self.begin_attempt();
     }
 
-    fn begin_attempt(&mut self) {
+    pub(super) fn begin_attempt(&mut self) {
         let op = self.rest(RestRequest::SystemInfo, OpPurpose::Link);
         self.link = Link::CheckingSystem { op };
     }
@@ -149,7 +149,13 @@ impl SessionMachine {
         }
     }
 
-    fn record_system_info(&mut self, info: &SystemInfo) {
+    pub(super) fn record_system_info(&mut self, info: &SystemInfo) {
+        if let Some(domain) = info.xmpp_domain.as_deref().map(str::trim) {
+            if !domain.is_empty() {
+                let node = self.current_node().to_lowercase();
+                self.xmpp_domains.insert(node, domain.to_lowercase());
+            }
+        }
         if self.policy.learn_nodes_from_system_info {
             let current = self.current_node();
             if let Some(alternate) = info.alternate_host(&current) {
@@ -166,7 +172,7 @@ impl SessionMachine {
         }
     }
 
-    fn after_in_service(&mut self) {
+    pub(super) fn after_in_service(&mut self) {
         if self.xmpp == XmppLink::Up {
             self.start_sync();
         } else if self.user_id.is_none() {
@@ -257,7 +263,7 @@ impl SessionMachine {
     }
 
     /// XMPP is up: re-subscribe explicit nodes, then take the snapshot.
-    fn start_sync(&mut self) {
+    pub(super) fn start_sync(&mut self) {
         let Some(user_id) = self.user_id.clone() else {
             self.xmpp_down_and(|m| m.after_in_service());
             return;
@@ -326,8 +332,10 @@ impl SessionMachine {
         let resync = self.retry.ever_connected;
         let before_user = self.snapshot.user.clone();
         let before_dialogs = self.snapshot.dialogs.clone();
+        self.user_history.record(&user, false);
         let mut changed = self.snapshot.replace_user(user.clone());
         changed |= self.snapshot.replace_dialogs(dialogs);
+        self.dialogs_read();
 
         if before_user.as_ref() != Some(&user) {
             self.publish(SessionEvent::UserChanged {
@@ -339,6 +347,7 @@ impl SessionMachine {
         for (id, dialog) in &before_dialogs {
             if !self.snapshot.dialogs.contains_key(id) {
                 vanished.push(id.clone());
+                self.remember_ended(dialog);
                 self.publish(SessionEvent::DialogRemoved {
                     dialog: dialog.clone(),
                     request_id: None,
@@ -378,12 +387,16 @@ impl SessionMachine {
             self.publish(SessionEvent::Resynced {
                 vanished_dialogs: vanished,
             });
+            self.end_outage();
         }
         if changed {
             self.snapshot_changed();
         }
+        if let Some(user) = self.snapshot.user.clone() {
+            self.notice_forced_change(before_user.as_ref(), &user);
+        }
         for (event, request_id) in buffered {
-            self.apply_event(event, request_id);
+            self.apply_if_fresh(event, request_id);
         }
         self.after_resync(before_user.as_ref());
     }
@@ -415,17 +428,24 @@ impl SessionMachine {
         self.retry.node_failures += 1;
         self.retry.attempt = failed_attempt + 1;
         let failed_node = self.current_node();
-        if self.retry.node_failures >= self.policy.max_attempts_per_node && self.nodes.len() > 1 {
+        let switched =
+            self.retry.node_failures >= self.policy.max_attempts_per_node && self.nodes.len() > 1;
+        if switched {
             self.node_index = (self.node_index + 1) % self.nodes.len();
             self.retry.node_failures = 0;
             tracing::info!(from = %failed_node, to = %self.current_node(), "trying the next Finesse node");
         }
+        self.note_outage_failure(&error);
         self.schedule_retry(error, failed_node);
+        if !switched {
+            self.probe_alternate();
+        }
     }
 
     /// A working link was lost (socket closed, pings unanswered, XMPP dropped while out of
     /// service): commands in flight are failed and reconnecting starts.
     fn link_lost(&mut self, error: SessionError) {
+        self.begin_outage();
         self.fail_pending(&SessionError::ConnectionLost);
         self.drop_xmpp();
         self.retry.failures = 1;
@@ -443,10 +463,7 @@ impl SessionMachine {
                 TimerPurpose::OutOfServicePoll | TimerPurpose::FinesseAway
             )
         });
-        let delay = self
-            .policy
-            .backoff
-            .delay(self.retry.failures, self.jitter.next_unit());
+        let delay = self.retry_delay();
         self.set_timer(delay, TimerPurpose::Backoff);
         self.link = Link::Waiting;
         let attempt = self.retry.attempt;
@@ -483,8 +500,10 @@ impl SessionMachine {
 
     fn end(&mut self, error: &SessionError) {
         self.fail_pending(error);
+        self.drop_standby();
         self.cancel_timers_where(|_| true);
         self.drop_xmpp();
+        self.probe = None;
         self.link = Link::Ended;
     }
 
@@ -493,6 +512,7 @@ impl SessionMachine {
             return;
         }
         self.fail_pending(&SessionError::SessionClosed);
+        self.drop_standby();
         self.cancel_timers_where(|_| true);
         if self.xmpp == XmppLink::Up {
             let nodes: Vec<String> = self.explicit_nodes.iter().cloned().collect();
@@ -502,11 +522,13 @@ impl SessionMachine {
         }
         self.drop_xmpp();
         self.explicit_nodes.clear();
+        self.probe = None;
         self.link = Link::Ended;
         self.set_state(ConnectionState::Disconnected);
     }
 
-    fn drop_xmpp(&mut self) {
+    pub(super) fn drop_xmpp(&mut self) {
+        self.forget_xmpp_check();
         if self.xmpp != XmppLink::Down {
             self.xmpp = XmppLink::Down;
             self.emit(Effect::DisconnectXmpp);
@@ -518,135 +540,22 @@ impl SessionMachine {
             return;
         }
         self.xmpp = XmppLink::Down;
+        self.forget_xmpp_check();
         if loss == LinkLoss::SignedInElsewhere {
             return self.signed_in_elsewhere();
         }
         let error = loss.to_session_error();
         match self.link {
-            Link::Connected | Link::OutOfService { .. } => self.link_lost(error),
+            Link::Connected | Link::OutOfService { .. } => {
+                self.link_lost(error);
+                if loss == LinkLoss::PingTimeout {
+                    // A silent path rarely answers the retry either: ask the other node
+                    // at once rather than after the retry's timeout.
+                    self.probe_alternate();
+                }
+            }
             Link::Idle | Link::Waiting | Link::Ended => {}
             _ => self.attempt_failed(error),
-        }
-    }
-
-    pub(super) fn on_finesse_presence(&mut self, available: bool) {
-        if self.xmpp != XmppLink::Up {
-            return;
-        }
-        if available {
-            if matches!(self.link, Link::FinesseAway) {
-                self.cancel_timers_where(|p| matches!(p, TimerPurpose::FinesseAway));
-                self.begin_attempt();
-            }
-            return;
-        }
-        let was_connected = matches!(self.link, Link::Connected);
-        if !(was_connected
-            || matches!(
-                self.link,
-                Link::Syncing(_) | Link::OutOfService { .. } | Link::CheckingSystem { .. }
-            ))
-        {
-            return;
-        }
-        let error = SessionError::Unreachable {
-            message: "Finesse is unavailable (its finesse@ presence went away)".to_owned(),
-        };
-        self.fail_pending(&SessionError::ConnectionLost);
-        self.cancel_timers_where(|p| matches!(p, TimerPurpose::OutOfServicePoll));
-        if was_connected {
-            self.retry.failures = 1;
-            self.retry.node_failures = 0;
-            self.retry.attempt = 1;
-            self.retry.lost_since = Some(self.now);
-        }
-        self.link = Link::FinesseAway;
-        self.set_timer(
-            self.policy.finesse_presence_timeout,
-            TimerPurpose::FinesseAway,
-        );
-        let node = self.current_node();
-        let attempt = self.retry.attempt.max(1);
-        let state = if self.retry.ever_connected {
-            ConnectionState::Reconnecting {
-                node,
-                attempt,
-                since: self.retry.lost_since.unwrap_or(self.now),
-                last_error: error,
-            }
-        } else {
-            ConnectionState::Connecting { node, attempt }
-        };
-        self.set_state(state);
-    }
-
-    pub(super) fn on_finesse_away_elapsed(&mut self) {
-        if matches!(self.link, Link::FinesseAway) {
-            let seconds = self.policy.finesse_presence_timeout.as_secs();
-            self.attempt_failed(SessionError::Unreachable {
-                message: format!("Finesse stayed unavailable for {seconds} s"),
-            });
-        }
-    }
-
-    /// The node went OUT_OF_SERVICE while XMPP is up: keep XMPP, poll SystemInfo, and wait
-    /// for IN_SERVICE (event or poll).
-    pub(super) fn enter_out_of_service(&mut self, reason: String) {
-        self.fail_pending(&SessionError::OutOfService {
-            reason: reason.clone(),
-        });
-        self.cancel_timers_where(|p| {
-            matches!(
-                p,
-                TimerPurpose::FinesseAway | TimerPurpose::OutOfServicePoll
-            )
-        });
-        self.link = Link::OutOfService { poll_op: None };
-        self.set_timer(
-            self.policy.out_of_service_poll,
-            TimerPurpose::OutOfServicePoll,
-        );
-        let node = self.current_node();
-        self.set_state(ConnectionState::OutOfService { node, reason });
-    }
-
-    pub(super) fn on_out_of_service_poll(&mut self) {
-        if matches!(self.link, Link::OutOfService { .. }) {
-            let op = self.rest(RestRequest::SystemInfo, OpPurpose::Link);
-            self.link = Link::OutOfService { poll_op: Some(op) };
-        }
-    }
-
-    fn on_poll_reply(&mut self, result: Result<RestReply, RestFailure>) {
-        match result {
-            Ok(RestReply::SystemInfo(info)) => {
-                self.record_system_info(&info);
-                if info.is_in_service() {
-                    return self.back_in_service();
-                }
-                let node = self.current_node();
-                self.set_state(ConnectionState::OutOfService {
-                    node,
-                    reason: status_reason(&info),
-                });
-            }
-            Err(failure) if failure.kind == RestFailureKind::Authentication => {
-                return self.fail(failure.to_session_error())
-            }
-            _ => {}
-        }
-        self.link = Link::OutOfService { poll_op: None };
-        self.set_timer(
-            self.policy.out_of_service_poll,
-            TimerPurpose::OutOfServicePoll,
-        );
-    }
-
-    /// IN_SERVICE again while XMPP stayed up: resync.
-    pub(super) fn back_in_service(&mut self) {
-        if matches!(self.link, Link::OutOfService { .. }) {
-            self.cancel_timers_where(|p| matches!(p, TimerPurpose::OutOfServicePoll));
-            self.start_sync();
         }
     }
 
@@ -674,7 +583,7 @@ impl SessionMachine {
     }
 }
 
-fn status_reason(info: &SystemInfo) -> String {
+pub(super) fn status_reason(info: &SystemInfo) -> String {
     match &info.status_reason {
         Some(reason) => format!("{} ({reason})", info.status),
         None => info.status.to_string(),

@@ -1,14 +1,25 @@
 //! The session state machine: inputs in, effects out, no I/O and no clock reads.
 //!
 //! Split by concept: [`link`](self) brings the connection up and keeps it up (start-up,
-//! reconnect, out-of-service, reconcile), `dispatch` turns commands into requests,
-//! `pending` correlates them with events, `events` applies notifications, `choices` keeps
-//! what the agent chose across reconnects.
+//! reconnect, reconcile), `unavailable` waits out a node that is out of service or whose
+//! Finesse is away, `failover` asks the other node and moves there, `standby` keeps
+//! presence on the node the session left, `liveness` checks the link out of turn and keeps
+//! the outage's story (notices, the READY to restore), `dispatch` turns commands into
+//! requests, `pending` correlates them with events, `events` applies notifications,
+//! `freshness` keeps late or repeated events from undoing newer ones, `forced` tells the
+//! agent about states the system imposed, `choices` keeps what the agent chose across
+//! reconnects.
 mod choices;
 mod dispatch;
 mod events;
+mod failover;
+mod forced;
+mod freshness;
 mod link;
+mod liveness;
 mod pending;
+mod standby;
+mod unavailable;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,6 +75,21 @@ pub struct SessionMachine {
     /// Events tagged with a `requestId` no command knew yet: the notification can overtake
     /// the 202 that tells the command its `requestId`.
     early_events: std::collections::VecDeque<(String, crate::notification::FinesseEvent)>,
+    /// The other node's SystemInfo, asked while the current node cannot be used.
+    probe: Option<failover::Probe>,
+    /// An out-of-turn link check in flight.
+    check: liveness::LinkCheck,
+    /// The current (or last) outage: when it began, where from, what the agent was doing.
+    outage: liveness::Outage,
+    /// Dialogs that ended, so that a late update cannot bring one back.
+    ended_dialogs: freshness::EndedDialogs,
+    user_history: freshness::UserHistory,
+    dialog_origins: freshness::DialogOrigins,
+    read_again: freshness::ReadAgain,
+    /// Presence kept on the node the session left.
+    standby: Option<standby::Standby>,
+    /// `xmppDomain` by node host (lower case), as each node's SystemInfo said.
+    xmpp_domains: BTreeMap<String, String>,
     now: Millis,
     out: Vec<Effect>,
 }
@@ -78,6 +104,12 @@ enum OpPurpose {
     Command(u64),
     /// Re-reading a followed team after its node was re-subscribed.
     RefreshTeam(String),
+    /// Asking the other node whether it is in service.
+    Probe,
+    /// SystemInfo of an out-of-turn link check.
+    LinkCheck,
+    /// Re-reading what a late (stale) event was about.
+    Refresh(freshness::Refresh),
 }
 
 /// Why a timer was set.
@@ -87,6 +119,7 @@ enum TimerPurpose {
     CommandTimeout(u64),
     OutOfServicePoll,
     FinesseAway,
+    Standby,
 }
 
 impl SessionMachine {
@@ -109,6 +142,15 @@ impl SessionMachine {
             identity: config.identity.trim().to_owned(),
             user_id: None,
             early_events: std::collections::VecDeque::new(),
+            probe: None,
+            check: liveness::LinkCheck::default(),
+            outage: liveness::Outage::default(),
+            ended_dialogs: freshness::EndedDialogs::default(),
+            user_history: freshness::UserHistory::default(),
+            dialog_origins: freshness::DialogOrigins::default(),
+            read_again: freshness::ReadAgain::default(),
+            standby: None,
+            xmpp_domains: BTreeMap::new(),
             next_op: 1,
             next_timer: 1,
             next_pending: 1,
@@ -151,6 +193,11 @@ impl SessionMachine {
             } => self.on_subscription_done(node, subscribed, result),
             Input::TimerFired(id) => self.on_timer(id),
             Input::Shutdown => self.on_shutdown(),
+            Input::CheckLink(reason) => self.on_check_link(reason),
+            Input::XmppChecked { alive } => self.on_xmpp_checked(alive),
+            Input::StandbyConnected => self.on_standby_connected(),
+            Input::StandbyConnectFailed(failure) => self.on_standby_connect_failed(failure),
+            Input::StandbyLost(loss) => self.on_standby_lost(loss),
         }
         std::mem::take(&mut self.out)
     }
@@ -233,17 +280,21 @@ impl SessionMachine {
         if self.state == state {
             return;
         }
-        tracing::debug!(state = state.name(), node = ?state.node(), "session connection state");
+        liveness::log_transition(&self.state, &state, self.now);
         self.state = state.clone();
         self.emit(Effect::Connection(state.clone()));
         self.publish(SessionEvent::ConnectionChanged { state });
     }
 
     fn rest(&mut self, request: RestRequest, purpose: OpPurpose) -> RestOpId {
+        let node = self.current_node();
+        self.rest_on(node, request, purpose)
+    }
+
+    fn rest_on(&mut self, node: String, request: RestRequest, purpose: OpPurpose) -> RestOpId {
         let id = RestOpId(self.next_op);
         self.next_op += 1;
         self.ops.insert(id, purpose);
-        let node = self.current_node();
         self.emit(Effect::Rest(RestOp { id, node, request }));
         id
     }
@@ -280,6 +331,9 @@ impl SessionMachine {
             Some(OpPurpose::Link) => self.on_link_reply(op, result),
             Some(OpPurpose::Command(key)) => self.on_command_reply(key, result),
             Some(OpPurpose::RefreshTeam(team_id)) => self.on_team_refreshed(&team_id, result),
+            Some(OpPurpose::Probe) => self.on_probe_reply(op, result),
+            Some(OpPurpose::LinkCheck) => self.on_link_check_reply(op, result),
+            Some(OpPurpose::Refresh(what)) => self.on_refresh_reply(what, result),
             None => {}
         }
     }
@@ -293,6 +347,7 @@ impl SessionMachine {
             TimerPurpose::CommandTimeout(key) => self.on_command_timeout(key),
             TimerPurpose::OutOfServicePoll => self.on_out_of_service_poll(),
             TimerPurpose::FinesseAway => self.on_finesse_away_elapsed(),
+            TimerPurpose::Standby => self.on_standby_timer(),
         }
     }
 

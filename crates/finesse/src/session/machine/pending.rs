@@ -14,7 +14,7 @@ use crate::notification::FinesseEvent;
 use crate::session::command::{CommandId, CommandOutcome, StateChoice};
 use crate::session::error::SessionError;
 use crate::session::event::{AppliedChoice, SessionEvent};
-use crate::session::io::{RestFailure, RestFailureKind, RestReply, TimerId};
+use crate::session::io::{LinkCheckReason, RestFailure, RestFailureKind, RestReply, TimerId};
 
 /// One command waiting for its outcome.
 #[derive(Debug)]
@@ -385,6 +385,9 @@ impl SessionMachine {
                     RestFailureKind::Authentication => self.fail(error),
                     RestFailureKind::OutOfService if self.is_connected() => {
                         self.enter_out_of_service(failure.message)
+                    }
+                    RestFailureKind::Unreachable if self.is_connected() => {
+                        self.on_check_link(LinkCheckReason::RequestFailed)
                     }
                     _ => {}
                 }
