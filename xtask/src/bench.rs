@@ -26,13 +26,49 @@ fn figure_line(line: &str) -> bool {
 
 fn benchmarks() -> Vec<Benchmark> {
     let mut dialog = cargo();
-    dialog.args(["bench", "-p", "finesse", "--bench", "dialog_update", "--", "--noplot"]);
+    dialog.args([
+        "bench",
+        "-p",
+        "finesse",
+        "--bench",
+        "dialog_update",
+        "--",
+        "--noplot",
+    ]);
     let mut load = cargo();
     load.args([
-        "run", "--release", "-p", "finesse-emulator", "--example", "load_bench", "--",
+        "run",
+        "--release",
+        "-p",
+        "finesse-emulator",
+        "--example",
+        "load_bench",
+        "--",
+    ]);
+    let mut failover = cargo();
+    failover.args([
+        "run",
+        "--release",
+        "-p",
+        "ringside-tests",
+        "--example",
+        "failover_bench",
+        "--",
+        "--runs",
+        "10",
+        "--silent-runs",
+        "4",
     ]);
     let mut team = cargo();
-    team.args(["bench", "-p", "ringside-core", "--bench", "team_model", "--", "--noplot"]);
+    team.args([
+        "bench",
+        "-p",
+        "ringside-core",
+        "--bench",
+        "team_model",
+        "--",
+        "--noplot",
+    ]);
     let mut team_ui = Command::new("node");
     team_ui
         .arg("bench/run-team-bench.mjs")
@@ -48,6 +84,12 @@ fn benchmarks() -> Vec<Benchmark> {
             title: "Emulator: 2,000 agents over WebSocket XMPP taking calls",
             what: "events per second, delivery latency p50/p99, CPU and memory of the emulator",
             command: load,
+            keep: figure_line,
+        },
+        Benchmark {
+            title: "Never lose the agent: time to detect, reconnect and fail over",
+            what: "p50/p95 over repeated runs against the emulator behind a fault proxy (goal: detect ≤ 20 s, recover ≤ 3 s)",
+            command: failover,
             keep: figure_line,
         },
         Benchmark {
@@ -69,7 +111,13 @@ pub fn run_benchmarks(args: &[String]) -> Result<()> {
     let only = args.first().cloned();
     crate::prerequisites::install_bench_packages()?;
     let mut report = String::from("# Ringside benchmark report\n\n");
-    let _ = writeln!(report, "Machine: {} cores.\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let _ = writeln!(
+        report,
+        "Machine: {} cores.\n",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
     for mut bench in benchmarks() {
         if let Some(only) = &only {
             if !bench.title.to_lowercase().contains(&only.to_lowercase()) {

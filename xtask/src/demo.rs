@@ -47,11 +47,18 @@ pub fn run_demo(_args: &[String]) -> Result<()> {
     let emulator = Emulator(child);
     let mut first_line = String::new();
     BufReader::new(stdout).read_line(&mut first_line)?;
-    let endpoints: serde_json::Value = serde_json::from_str(&first_line)
-        .with_context(|| format!("the emulator did not start (it said: {first_line:?}); are ports 8445/5222/5223 free?"))?;
+    let endpoints: serde_json::Value = serde_json::from_str(&first_line).with_context(|| {
+        format!(
+            "the emulator did not start (it said: {first_line:?}); are ports 8445/5222/5223 free?"
+        )
+    })?;
     let node = |i: usize| -> Option<String> {
         let n = &endpoints["nodes"][i];
-        Some(format!("{}:{}", n["host"].as_str()?, n["https_port"].as_u64()?))
+        Some(format!(
+            "{}:{}",
+            n["host"].as_str()?,
+            n["https_port"].as_u64()?
+        ))
     };
     let node_a = node(0).context("the emulator reported no node A")?;
     let hint = "Demo lab: agent 1001 (agent01) … 1020, supervisor 1000 — password ringside — extension 2001 … 2020 (supervisor 2000)";

@@ -14,7 +14,10 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("pkg-config", "pkg-config"),
     ("libwebkit2gtk-4.1-dev", "pkg:webkit2gtk-4.1"),
     ("libgtk-3-dev", "pkg:gtk+-3.0"),
-    ("libayatana-appindicator3-dev", "pkg:ayatana-appindicator3-0.1"),
+    (
+        "libayatana-appindicator3-dev",
+        "pkg:ayatana-appindicator3-0.1",
+    ),
     ("librsvg2-dev", "pkg:librsvg-2.0"),
     ("libsoup-3.0-dev", "pkg:libsoup-3.0"),
     ("libxdo-dev", "file:/usr/include/xdo.h"),
@@ -34,7 +37,10 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("gnome-keyring", "gnome-keyring-daemon"),
     ("pulseaudio", "pulseaudio"),
     ("pulseaudio-utils", "parec"),
-    ("libasound2-plugins", "file:/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so"),
+    (
+        "libasound2-plugins",
+        "file:/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so",
+    ),
     ("jq", "jq"),
     ("imagemagick", "convert"),
 ];
@@ -124,7 +130,9 @@ fn install_apt(packages: &[(&str, &str)]) -> Result<()> {
         .args(&missing);
     run(&mut install)?;
     // The package starts a system-wide Prosody; tests start their own on free ports.
-    let _ = privileged("systemctl").args(["disable", "--now", "prosody"]).status();
+    let _ = privileged("systemctl")
+        .args(["disable", "--now", "prosody"])
+        .status();
     let _ = privileged("service").args(["prosody", "stop"]).status();
     Ok(())
 }
@@ -167,7 +175,8 @@ fn install_node_packages(folder: &str) -> Result<()> {
         bail!("npm is needed for the strophe.js interop test");
     }
     let mut npm = Command::new("npm");
-    npm.current_dir(&dir).args(["ci", "--no-audit", "--no-fund"]);
+    npm.current_dir(&dir)
+        .args(["ci", "--no-audit", "--no-fund"]);
     eprintln!("xtask: running npm ci in {}", dir.display());
     if !npm.status()?.success() {
         bail!("npm ci failed in {}", dir.display());
@@ -180,9 +189,11 @@ fn install_tauri_driver() -> Result<()> {
     if have("tauri-driver") {
         return Ok(());
     }
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
-        "install",
-        "tauri-driver",
-        "--locked",
-    ]))
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+            "install",
+            "tauri-driver",
+            "--locked",
+        ]),
+    )
 }

@@ -138,9 +138,9 @@ pub fn parse_with_limits(input: &str, limits: Limits) -> Result<Element, XmlErro
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| XmlError::Malformed(format!("{e} at byte {}", reader.buffer_position())))?;
+        let event = reader.read_event().map_err(|e| {
+            XmlError::Malformed(format!("{e} at byte {}", reader.buffer_position()))
+        })?;
         match event {
             Event::Start(start) => {
                 if root.is_some() {
@@ -179,7 +179,9 @@ pub fn parse_with_limits(input: &str, limits: Limits) -> Result<Element, XmlErro
                 match stack.last_mut() {
                     Some(el) => el.text.push_str(&unescaped),
                     None if unescaped.trim().is_empty() => {}
-                    None => return Err(XmlError::Malformed("text outside the root element".into())),
+                    None => {
+                        return Err(XmlError::Malformed("text outside the root element".into()))
+                    }
                 }
             }
             Event::CData(data) => {
@@ -193,7 +195,9 @@ pub fn parse_with_limits(input: &str, limits: Limits) -> Result<Element, XmlErro
         }
     }
     if !stack.is_empty() {
-        return Err(XmlError::Malformed("document ends inside an element".into()));
+        return Err(XmlError::Malformed(
+            "document ends inside an element".into(),
+        ));
     }
     root.ok_or(XmlError::Empty)
 }
@@ -222,9 +226,15 @@ mod tests {
 
     #[test]
     fn children_are_found_regardless_of_case_and_order() {
-        let el = parse("<User><state>READY</state><ReasonCode><label>x</label></ReasonCode></User>").unwrap();
+        let el =
+            parse("<User><state>READY</state><ReasonCode><label>x</label></ReasonCode></User>")
+                .unwrap();
         assert_eq!(el.child_text("STATE"), Some("READY"));
-        assert_eq!(el.descend(&["reasonCode", "label"]).and_then(Element::text_trimmed), Some("x"));
+        assert_eq!(
+            el.descend(&["reasonCode", "label"])
+                .and_then(Element::text_trimmed),
+            Some("x")
+        );
     }
 
     #[test]
@@ -251,7 +261,10 @@ mod tests {
 
     #[test]
     fn truncated_documents_are_errors() {
-        assert_eq!(parse("<User><state>READY</state>").unwrap_err().code(), "xml_malformed");
+        assert_eq!(
+            parse("<User><state>READY</state>").unwrap_err().code(),
+            "xml_malformed"
+        );
         assert_eq!(parse("").unwrap_err(), XmlError::Empty);
         assert_eq!(parse("<a></b>").unwrap_err().code(), "xml_malformed");
     }
@@ -260,7 +273,15 @@ mod tests {
     fn limits_are_enforced() {
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert_eq!(parse(&deep).unwrap_err().code(), "xml_too_deep");
-        let small = Limits { max_bytes: 10, max_depth: 8 };
-        assert_eq!(parse_with_limits("<a>0123456789</a>", small).unwrap_err().code(), "xml_too_large");
+        let small = Limits {
+            max_bytes: 10,
+            max_depth: 8,
+        };
+        assert_eq!(
+            parse_with_limits("<a>0123456789</a>", small)
+                .unwrap_err()
+                .code(),
+            "xml_too_large"
+        );
     }
 }

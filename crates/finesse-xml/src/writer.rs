@@ -117,8 +117,13 @@ mod tests {
     #[test]
     fn writes_nested_elements_in_order_with_escaping() {
         let mut w = XmlWriter::new();
-        w.open("User").text_element("state", "NOT_READY").text_element("label", "R&D <1>");
-        assert_eq!(w.finish(), "<User><state>NOT_READY</state><label>R&amp;D &lt;1&gt;</label></User>");
+        w.open("User")
+            .text_element("state", "NOT_READY")
+            .text_element("label", "R&D <1>");
+        assert_eq!(
+            w.finish(),
+            "<User><state>NOT_READY</state><label>R&amp;D &lt;1&gt;</label></User>"
+        );
     }
 
     #[test]

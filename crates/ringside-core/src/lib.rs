@@ -13,5 +13,5 @@ pub mod cli;
 pub mod desk;
 pub mod keychain;
 pub mod ring;
-pub mod team;
 pub mod settings;
+pub mod team;

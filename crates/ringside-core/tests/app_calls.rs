@@ -49,7 +49,7 @@ async fn an_incoming_call_rings_pops_up_and_notifies_until_it_is_answered() {
     let ShellEffect::Notify { title, call_id, .. } = notified else {
         unreachable!()
     };
-    assert_eq!(call_id, call.call_id);
+    assert_eq!(call_id.as_deref(), Some(call.call_id.as_str()));
     assert!(title.contains(CALLER), "{title}");
     let ringing = wait_ring(&rig.ring, "the ring", |log| log.ringing).await;
     let request = ringing.starts.last().unwrap();
@@ -185,4 +185,38 @@ async fn call_actions_fail_with_plain_codes_when_arguments_are_missing() {
     let error = rig.app.make_call(" ".into()).await.unwrap_err();
     assert_eq!(error.code, "field_required");
     rig.lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_call_left_ringing_makes_the_agent_not_ready_and_the_desk_says_why() {
+    let rig = rig().await;
+    ready_agent(&rig).await;
+    customer_call(&rig.lab);
+    wait_desk(&rig.app, "the ringing call", |d| {
+        d.calls.iter().any(|c| c.state == CallState::Ringing)
+    })
+    .await;
+
+    // Nobody answers: Finesse's ring-no-answer timer (15 s in the lab) moves the agent to
+    // Not Ready with the system code, which the agent did not ask for.
+    rig.lab.advance_clock(std::time::Duration::from_secs(16));
+
+    let desk = wait_desk(&rig.app, "the forced-state alert", |d| {
+        d.alerts.iter().any(|a| a.code == "state_forced")
+    })
+    .await;
+    let alert = desk
+        .alerts
+        .iter()
+        .find(|a| a.code == "state_forced")
+        .unwrap();
+    assert!(
+        alert.message.to_lowercase().contains("answer"),
+        "the alert should explain ring-no-answer in plain words: {}",
+        alert.message
+    );
+    assert_eq!(
+        rig.lab.truth().agent("1001").unwrap().state,
+        TruthState::NotReady
+    );
 }

@@ -81,9 +81,10 @@ pub enum ShellEffect {
     ShowPopUp { call: IncomingCallView },
     /// Close the pop-up of this call.
     ClosePopUp { call_id: String },
-    /// A native notification (once per ringing call).
+    /// A native notification: once per ringing call (`call_id`), or about the connection
+    /// (repeated reconnect failures; `call_id` is `None`).
     Notify {
-        call_id: String,
+        call_id: Option<String>,
         title: String,
         body: String,
     },
@@ -139,8 +140,10 @@ impl Default for AppTuning {
             probe_timeout: Duration::from_secs(10),
             connect_timeout: Duration::from_secs(45),
             command_timeout: Duration::from_secs(10),
-            reconnect_initial_delay: Duration::from_secs(1),
-            reconnect_max_delay: Duration::from_secs(30),
+            // The session's own defaults: back within ~3 s once a node is reachable. It slows
+            // down by itself after a long outage.
+            reconnect_initial_delay: finesse::session::Backoff::default().initial,
+            reconnect_max_delay: finesse::session::Backoff::default().max,
         }
     }
 }
@@ -387,7 +390,7 @@ mod tests {
         .unwrap();
         assert_eq!((name, payload), ("pop-up", serde_json::Value::Null));
         let notify = ShellEffect::Notify {
-            call_id: "42".into(),
+            call_id: Some("42".into()),
             title: "Incoming call".into(),
             body: String::new(),
         };

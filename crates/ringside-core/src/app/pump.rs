@@ -5,13 +5,14 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use finesse::model::{ReasonCategory, ReasonCode, Snapshot};
+use finesse::model::{AgentState, ReasonCategory, ReasonCode, Snapshot};
 use finesse::session::{ConnectionState, Session, SessionError, SessionEvent};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::desk::{AlertLevel, ConnectionStatus};
 
 use super::state::Inner;
+use super::ShellEffect;
 
 /// Start following `session`.
 pub(crate) fn spawn(inner: &Arc<Inner>, session: Session) -> tokio::task::JoinHandle<()> {
@@ -135,6 +136,42 @@ fn on_event(app: &Inner, event: SessionEvent) {
                 s.desk
                     .push_alert(AlertLevel::Error, "finesse_error", message, now)
             });
+        }
+        SessionEvent::ReconnectStruggling {
+            attempts,
+            node,
+            last_error,
+            ..
+        } => {
+            // Once per outage (the session decides when it is "struggling").
+            let message = format!(
+                "Still trying to reach Finesse ({node}) after {attempts} attempts: {last_error}"
+            );
+            app.update(|s, now| {
+                s.desk.push_alert(
+                    AlertLevel::Warning,
+                    "reconnect_struggling",
+                    message.clone(),
+                    now,
+                )
+            });
+            app.emit(ShellEffect::Notify {
+                call_id: None,
+                title: "Ringside cannot reach Finesse".to_owned(),
+                body: message,
+            });
+        }
+        SessionEvent::StateForced {
+            state, explanation, ..
+        } => {
+            // The server changed the agent's state on its own (forced logout, ring no answer,
+            // connection failure): say why in plain words.
+            let level = if state == AgentState::Logout {
+                AlertLevel::Error
+            } else {
+                AlertLevel::Warning
+            };
+            app.update(|s, now| s.desk.push_alert(level, "state_forced", explanation, now));
         }
         SessionEvent::ChoiceApplied {
             error: Some(error), ..

@@ -193,7 +193,7 @@ impl Inner {
         if let Some(notification) = desk.notification_for_incoming() {
             if outputs.notified.insert(notification.call_id.clone()) {
                 self.emit(ShellEffect::Notify {
-                    call_id: notification.call_id,
+                    call_id: Some(notification.call_id),
                     title: notification.title,
                     body: notification.body,
                 });
@@ -222,7 +222,7 @@ impl Inner {
         }
     }
 
-    fn emit(&self, effect: ShellEffect) {
+    pub(crate) fn emit(&self, effect: ShellEffect) {
         // No subscriber yet is fine: the shell reads the current state when it starts.
         let _ = self.effects_tx.send(effect);
     }
