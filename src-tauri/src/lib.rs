@@ -27,7 +27,7 @@ pub mod windows;
 
 use std::process::ExitCode;
 
-use tauri::{Manager, RunEvent, WindowEvent};
+use tauri::{Manager, RunEvent, Runtime, WindowEvent};
 
 use crate::state::AppHandleState;
 
@@ -81,6 +81,34 @@ fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     }
 }
 
+/// Register every command of the UI contract ([`commands::COMMAND_NAMES`]) on `builder`.
+/// The app and the shell tests (on Tauri's mock runtime) share this one registration.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::sign_in,
+        commands::sign_out,
+        commands::set_state,
+        commands::call_action,
+        commands::make_call,
+        commands::set_wrap_up,
+        commands::get_desk,
+        commands::get_lookups,
+        commands::search_contacts,
+        commands::get_sign_in_defaults,
+        commands::get_settings,
+        commands::save_settings,
+        commands::dismiss_alert,
+        commands::dismiss_pop_up,
+        commands::list_audio_outputs,
+        commands::preview_ringtone,
+        commands::get_team,
+        commands::choose_team,
+        commands::set_team_view,
+        commands::team_action,
+        commands::dismiss_team_error,
+    ])
+}
+
 /// Start the desktop app and return when it quits.
 pub fn run() -> ExitCode {
     let options = match cli::LaunchOptions::parse_or_exit_code(std::env::args_os()) {
@@ -90,7 +118,7 @@ pub fn run() -> ExitCode {
     let log = logging::init(IDENTIFIER);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), log_dir = ?log.dir, "ringside starting");
 
-    let built = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         // Must come first: a second launch hands over to the first and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             windows::show_main(app);
@@ -106,30 +134,8 @@ pub fn run() -> ExitCode {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
-        .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::sign_in,
-            commands::sign_out,
-            commands::set_state,
-            commands::call_action,
-            commands::make_call,
-            commands::set_wrap_up,
-            commands::get_desk,
-            commands::get_lookups,
-            commands::search_contacts,
-            commands::get_sign_in_defaults,
-            commands::get_settings,
-            commands::save_settings,
-            commands::dismiss_alert,
-            commands::dismiss_pop_up,
-            commands::list_audio_outputs,
-            commands::preview_ringtone,
-            commands::get_team,
-            commands::choose_team,
-            commands::set_team_view,
-            commands::team_action,
-            commands::dismiss_team_error,
-        ])
+        .plugin(tauri_plugin_dialog::init());
+    let built = with_commands(builder)
         .setup(move |app| set_up(app, &options))
         .on_window_event(on_window_event)
         .build(tauri::generate_context!());
