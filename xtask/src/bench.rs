@@ -69,6 +69,18 @@ fn benchmarks() -> Vec<Benchmark> {
         "--",
         "--noplot",
     ]);
+    // The app is built first: the example measures the release binary, and cannot build it
+    // itself (it would wait on the build lock of the `cargo run` that starts it).
+    let mut desktop = Command::new("sh");
+    desktop
+        .args([
+            "-c",
+            "\"$CARGO\" build --release -p ringside && \"$CARGO\" run --release -p ringside-tests --example desktop_bench",
+        ])
+        .env(
+            "CARGO",
+            std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
+        );
     let mut team_ui = Command::new("node");
     team_ui
         .arg("bench/run-team-bench.mjs")
@@ -102,6 +114,12 @@ fn benchmarks() -> Vec<Benchmark> {
             title: "Supervisor team view UI: frame rate and event-to-row lag",
             what: "2,000 rows at 500 changes/s in headless Chromium (Debian's chromium)",
             command: team_ui,
+            keep: figure_line,
+        },
+        Benchmark {
+            title: "Desktop app: memory, idle CPU, cold start, call to pop-up",
+            what: "the release app on a private Xvfb desktop against the emulator: cold start to tray (p50/max), PSS of the process tree and CPU over 60 s signed in with the window hidden, place_call → pop-up shown (p50/max)",
+            command: desktop,
             keep: figure_line,
         },
     ]
