@@ -220,3 +220,33 @@ async fn a_call_left_ringing_makes_the_agent_not_ready_and_the_desk_says_why() {
         TruthState::NotReady
     );
 }
+
+#[tokio::test]
+async fn an_outage_that_drags_on_is_notified_and_shown_on_the_desk() {
+    use finesse_emulator::center::NodeId;
+    let rig = rig().await;
+    ready_agent(&rig).await;
+    let mut effects = rig.app.effects();
+
+    // Both nodes go away: nothing to fail over to, so the session keeps retrying.
+    rig.lab.stop_node(NodeId::A).await;
+    rig.lab.stop_node(NodeId::B).await;
+
+    let notified = next_effect(&mut effects, "the connection notification", |e| {
+        matches!(e, ShellEffect::Notify { call_id: None, .. })
+    })
+    .await;
+    let ShellEffect::Notify { title, body, .. } = notified else {
+        unreachable!()
+    };
+    assert!(title.contains("Finesse"), "{title}");
+    assert!(body.contains("attempts"), "{body}");
+    let desk = wait_desk(&rig.app, "the struggling alert", |d| {
+        d.alerts.iter().any(|a| a.code == "reconnect_struggling")
+    })
+    .await;
+    assert_ne!(
+        desk.connection.status,
+        ringside_core::desk::ConnectionStatus::Connected
+    );
+}

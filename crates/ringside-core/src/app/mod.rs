@@ -132,6 +132,8 @@ pub struct AppTuning {
     /// The session's reconnect backoff start (it doubles up to `reconnect_max_delay`).
     pub reconnect_initial_delay: Duration,
     pub reconnect_max_delay: Duration,
+    /// How long an outage lasts before the agent gets a notification about it.
+    pub struggling_after: Duration,
 }
 
 impl Default for AppTuning {
@@ -144,6 +146,8 @@ impl Default for AppTuning {
             // down by itself after a long outage.
             reconnect_initial_delay: finesse::session::Backoff::default().initial,
             reconnect_max_delay: finesse::session::Backoff::default().max,
+            struggling_after: finesse::session::SessionPolicy::for_nodes(Vec::<String>::new())
+                .struggling_after,
         }
     }
 }

@@ -375,6 +375,7 @@ fn session_config(
     config.policy.command_timeout = inner.tuning.command_timeout;
     config.policy.backoff.initial = inner.tuning.reconnect_initial_delay;
     config.policy.backoff.max = inner.tuning.reconnect_max_delay;
+    config.policy.struggling_after = inner.tuning.struggling_after;
     config
 }
 

@@ -143,6 +143,7 @@ pub fn tuning() -> AppTuning {
         command_timeout: Duration::from_secs(10),
         reconnect_initial_delay: Duration::from_millis(50),
         reconnect_max_delay: Duration::from_millis(400),
+        struggling_after: Duration::from_millis(300),
     }
 }
 
