@@ -43,6 +43,15 @@ pub fn init(identifier: &str) -> LogGuard {
         );
     let dir = log_dir(identifier);
     let appender = dir.as_ref().and_then(|dir| {
+        // tracing-appender prunes old files before it creates the directory, and complains
+        // on stderr on the very first start.
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!(
+                "ringside: cannot create the log directory {}: {e}",
+                dir.display()
+            );
+            return None;
+        }
         Builder::new()
             .rotation(Rotation::DAILY)
             .filename_prefix("ringside")
