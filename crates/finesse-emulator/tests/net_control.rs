@@ -256,3 +256,26 @@ async fn a_scenario_brings_calls_with_varied_callers_and_data_on_simulation_time
     assert!(lab.truth().calls.is_empty());
     lab.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_lab_removes_the_ca_file_it_placed_itself_but_keeps_a_chosen_one() {
+    let options = LabOptions::new(LabConfig::demo(), SimClock::manual()).with_ephemeral_ports();
+    let lab = Lab::start(options).await.unwrap();
+    let placed = lab.ca_path().to_path_buf();
+    assert!(placed.is_file(), "the CA is written while the lab runs");
+    lab.shutdown().await;
+    assert!(
+        !placed.exists() && !placed.parent().unwrap().exists(),
+        "{} outlived its lab",
+        placed.display()
+    );
+
+    let keep = std::env::temp_dir().join(format!("ca-chosen-{}", uuid::Uuid::new_v4()));
+    let chosen = keep.join("lab-ca.pem");
+    let mut options = LabOptions::new(LabConfig::demo(), SimClock::manual()).with_ephemeral_ports();
+    options.ca_path = Some(chosen.clone());
+    let lab = Lab::start(options).await.unwrap();
+    lab.shutdown().await;
+    assert!(chosen.is_file(), "a CA path the caller chose is theirs to keep");
+    std::fs::remove_dir_all(&keep).unwrap();
+}

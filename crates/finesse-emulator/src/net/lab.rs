@@ -36,7 +36,7 @@ pub struct LabOptions {
     /// Realtime for demos, manual for tests.
     pub clock: SimClock,
     /// Where to write the CA certificate (PEM); default: a fresh file under the system
-    /// temp directory.
+    /// temp directory, removed when the lab is dropped.
     pub ca_path: Option<PathBuf>,
     /// Serve the JSON control API on `127.0.0.1:<port>` (0: pick a free one).
     pub control_port: Option<u16>,
@@ -134,7 +134,7 @@ pub(crate) struct LabInner {
     nodes: [tokio::sync::Mutex<NodeServer>; 2],
     endpoints: [NodeEndpoints; 2],
     running: [std::sync::atomic::AtomicBool; 2],
-    ca_path: PathBuf,
+    ca_file: CaFile,
     ca_pem: String,
     ca_der: CertificateDer<'static>,
     users: Vec<Credential>,
@@ -230,13 +230,42 @@ async fn prepare_node(
     Ok((server, listeners))
 }
 
-fn default_ca_path() -> PathBuf {
-    std::env::temp_dir()
-        .join(format!(
+/// Where the lab's CA certificate was written. A file the lab placed in a directory of its
+/// own under the temp directory is removed with the lab, so test runs leave nothing behind;
+/// a path the caller chose stays (the caller means to keep it).
+struct CaFile {
+    path: PathBuf,
+    own_directory: Option<PathBuf>,
+}
+
+impl CaFile {
+    fn chosen(path: PathBuf) -> CaFile {
+        CaFile {
+            path,
+            own_directory: None,
+        }
+    }
+
+    fn in_temp_directory() -> CaFile {
+        let directory = std::env::temp_dir().join(format!(
             "finesse-emulator-{}",
             uuid::Uuid::new_v4().simple()
-        ))
-        .join("lab-ca.pem")
+        ));
+        CaFile {
+            path: directory.join("lab-ca.pem"),
+            own_directory: Some(directory),
+        }
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if let Some(directory) = &self.own_directory {
+            if let Err(error) = std::fs::remove_dir_all(directory) {
+                tracing::debug!(%error, directory = %directory.display(), "lab CA directory not removed");
+            }
+        }
+    }
 }
 
 impl Lab {
@@ -251,8 +280,8 @@ impl Lab {
             xmpp_limits,
         } = options;
         let ca = LabCa::generate()?;
-        let ca_path = ca_path.unwrap_or_else(default_ca_path);
-        ca.write_pem(&ca_path)?;
+        let ca_file = ca_path.map_or_else(CaFile::in_temp_directory, CaFile::chosen);
+        ca.write_pem(&ca_file.path)?;
 
         let lifecycle = Lifecycle::default();
         let (server_a, listeners_a) =
@@ -290,7 +319,7 @@ impl Lab {
             nodes,
             endpoints,
             running: [true.into(), true.into()],
-            ca_path,
+            ca_file,
             ca_pem: ca.pem(),
             ca_der: ca.der(),
             users,
@@ -308,7 +337,7 @@ impl Lab {
             let _ = inner.control_addr.set(server.local_addr());
             tasks.push(tokio::spawn(server.run(inner.stop.clone())));
         }
-        tracing::info!(ca = %inner.ca_path.display(), "lab started");
+        tracing::info!(ca = %inner.ca_file.path.display(), "lab started");
         Ok(Lab { inner, tasks })
     }
 
@@ -319,7 +348,7 @@ impl Lab {
 
     /// The CA certificate file clients must trust.
     pub fn ca_path(&self) -> &Path {
-        &self.inner.ca_path
+        &self.inner.ca_file.path
     }
 
     /// The CA certificate (PEM).
@@ -546,7 +575,7 @@ impl LabInner {
 
     pub fn endpoints(&self) -> LabEndpoints {
         LabEndpoints {
-            ca_file: self.ca_path.clone(),
+            ca_file: self.ca_file.path.clone(),
             control_url: self.control_url(),
             manual_clock: self.core.clock.is_manual(),
             nodes: NodeId::ALL
