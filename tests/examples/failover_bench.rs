@@ -48,19 +48,8 @@ async fn until(
     since: Instant,
     wanted: impl Fn(&ConnectionState) -> bool,
 ) -> Option<Duration> {
-    let mut connection = session.connection();
-    let reached = tokio::time::timeout(PATIENCE, async {
-        loop {
-            if wanted(&connection.borrow_and_update()) {
-                return;
-            }
-            if connection.changed().await.is_err() {
-                return;
-            }
-        }
-    })
-    .await;
-    reached.ok().map(|()| since.elapsed())
+    let reached = tokio::time::timeout(PATIENCE, session.connection_matching(wanted)).await;
+    matches!(reached, Ok(Ok(_))).then(|| since.elapsed())
 }
 
 fn lost(state: &ConnectionState) -> bool {

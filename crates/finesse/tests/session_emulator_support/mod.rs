@@ -87,17 +87,9 @@ pub async fn wait_state(
     what: &str,
     wanted: impl Fn(&ConnectionState) -> bool,
 ) -> ConnectionState {
-    let mut connection = session.connection();
-    within(what, async {
-        loop {
-            let state = connection.borrow_and_update().clone();
-            if wanted(&state) {
-                return state;
-            }
-            connection.changed().await.expect("session alive");
-        }
-    })
-    .await
+    within(what, session.connection_matching(wanted))
+        .await
+        .expect("session alive")
 }
 
 /// Waits until the snapshot satisfies `wanted`.
@@ -106,15 +98,7 @@ pub async fn wait_snapshot(
     what: &str,
     wanted: impl Fn(&Snapshot) -> bool,
 ) -> Snapshot {
-    let mut snapshots = session.snapshot_watch();
-    within(what, async {
-        loop {
-            let snapshot = Snapshot::clone(&snapshots.borrow_and_update());
-            if wanted(&snapshot) {
-                return snapshot;
-            }
-            snapshots.changed().await.expect("session alive");
-        }
-    })
-    .await
+    within(what, session.snapshot_matching(wanted))
+        .await
+        .expect("session alive")
 }

@@ -131,6 +131,34 @@ impl Session {
         self.shared.snapshot.clone()
     }
 
+    /// Waits until the connection state satisfies `wanted` (checked first against the
+    /// current state) and returns that state; `SessionClosed` when the session ends first.
+    pub async fn connection_matching(
+        &self,
+        mut wanted: impl FnMut(&ConnectionState) -> bool,
+    ) -> Result<ConnectionState, SessionError> {
+        let mut connection = self.connection();
+        let state = connection
+            .wait_for(|state| wanted(state))
+            .await
+            .map_err(|_| SessionError::SessionClosed)?;
+        Ok(state.clone())
+    }
+
+    /// Waits until the snapshot satisfies `wanted` (checked first against the current
+    /// snapshot) and returns that snapshot; `SessionClosed` when the session ends first.
+    pub async fn snapshot_matching(
+        &self,
+        mut wanted: impl FnMut(&Snapshot) -> bool,
+    ) -> Result<Snapshot, SessionError> {
+        let mut snapshots = self.snapshot_watch();
+        let snapshot = snapshots
+            .wait_for(|snapshot| wanted(snapshot))
+            .await
+            .map_err(|_| SessionError::SessionClosed)?;
+        Ok(Snapshot::clone(&snapshot))
+    }
+
     /// What the agent chose that survives reconnects.
     pub fn choices(&self) -> AgentChoices {
         self.shared.choices.borrow().clone()
@@ -139,20 +167,20 @@ impl Session {
     /// Waits until connected; fails when the session ends instead (bad password, signed in
     /// elsewhere, gave up, shut down).
     pub async fn wait_connected(&self) -> Result<(), SessionError> {
-        let mut connection = self.connection();
-        loop {
-            let outcome = match &*connection.borrow_and_update() {
-                ConnectionState::Connected { .. } => Some(Ok(())),
-                ConnectionState::Failed { error } => Some(Err(error.clone())),
-                ConnectionState::SignedInElsewhere => Some(Err(SessionError::SignedInElsewhere)),
-                _ => None,
-            };
-            if let Some(outcome) = outcome {
-                return outcome;
-            }
-            if connection.changed().await.is_err() {
-                return Err(SessionError::SessionClosed);
-            }
+        let settled = self
+            .connection_matching(|state| {
+                matches!(
+                    state,
+                    ConnectionState::Connected { .. }
+                        | ConnectionState::Failed { .. }
+                        | ConnectionState::SignedInElsewhere
+                )
+            })
+            .await?;
+        match settled {
+            ConnectionState::Failed { error } => Err(error),
+            ConnectionState::SignedInElsewhere => Err(SessionError::SignedInElsewhere),
+            _ => Ok(()),
         }
     }
 
