@@ -1,8 +1,9 @@
 //! End to end: signing in through the real app — mistakes explained where they happen, a
 //! wrong password tried exactly once (five failures lock a Finesse account), an unreachable
-//! server, and "remember me" keeping the password in the desktop keyring (gnome-keyring on
+//! server, "remember me" keeping the password in the desktop keyring (gnome-keyring on
 //! the test's own D-Bus) so that after a restart the password field stays empty and signing
-//! in still works. Screenshots go to `target/e2e-screens/`.
+//! in still works, and a line shared by two phones: the app asks which one before sending
+//! LOGIN and signs in on the one chosen. Screenshots go to `target/e2e-screens/`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../e2e/mod.rs"]
@@ -156,5 +157,85 @@ async fn remembered_password_comes_from_the_keyring_after_a_restart() {
     app.find("agent-bar").await;
     lab.wait_for_state(AGENT_ID, AgentState::NotReady);
     app.screenshot("32-signed-in-from-keyring").await;
+    app.quit(&world.driver).await;
+}
+
+/// Demo agent 1018's line is shared by two phones (`LabConfig::demo`).
+const SHARED_LINE_AGENT: &str = "agent18";
+const SHARED_LINE_AGENT_ID: &str = "1018";
+const SHARED_LINE_EXTENSION: &str = "2018";
+const DESK_PHONE: &str = "SEP001122331018";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_line_asks_which_phone_and_signs_in_on_the_one_chosen() {
+    let world = World::start().await;
+    let lab = &world.lab;
+    let app = world.launch().await;
+
+    // No phone chosen: the app asks which one before anything is signed in.
+    fill_form(
+        &app,
+        &lab.node_a(),
+        SHARED_LINE_AGENT,
+        DEMO_PASSWORD,
+        SHARED_LINE_EXTENSION,
+    )
+    .await;
+    assert!(
+        app.try_find("sign-in-device").await.is_none(),
+        "a phone was offered before the line was known to be shared"
+    );
+    app.click("sign-in-submit").await;
+    let why = app
+        .wait_for_text_in_any(&["sign-in-device-error", "sign-in-form-error"])
+        .await;
+    assert!(
+        app.try_find("sign-in-device-error").await.is_some(),
+        "the sign-in failed for another reason: {why}"
+    );
+    let offered = app
+        .eval(
+            "return Array.from(document.querySelectorAll('[data-testid=\"sign-in-device\"] option')) \
+             .filter((option) => option.value) \
+             .map((option) => [option.value, option.textContent.trim()])",
+        )
+        .await;
+    assert_eq!(
+        offered,
+        serde_json::json!([
+            [
+                "CSF1018",
+                "Cisco Unified Client Services Framework — CSF1018"
+            ],
+            [DESK_PHONE, "Cisco 7821 — SEP001122331018"],
+        ])
+    );
+    let agent = lab.agent(SHARED_LINE_AGENT_ID);
+    assert_eq!(agent.state, AgentState::Logout);
+    let logins: Vec<String> = lab
+        .lab
+        .rest_journal()
+        .into_iter()
+        .filter(|record| record.method == "PUT")
+        .map(|record| record.path)
+        .collect();
+    assert_eq!(logins, Vec::<String>::new(), "a LOGIN was sent");
+    app.screenshot("40-sign-in-choose-phone").await;
+
+    // The desk phone, chosen: signed in on it.
+    app.find("sign-in-device")
+        .await
+        .select_by_value(DESK_PHONE)
+        .await
+        .expect("the desk phone can be chosen");
+    app.wait_for_value("sign-in-device", DESK_PHONE).await;
+    app.screenshot("41-sign-in-desk-phone-chosen").await;
+    app.click("sign-in-submit").await;
+    app.find("agent-bar").await;
+    let agent = lab.wait_for_agent(SHARED_LINE_AGENT_ID, "signed in on the desk phone", |a| {
+        a.state == AgentState::NotReady && a.active_device_id.as_deref() == Some(DESK_PHONE)
+    });
+    assert_eq!(agent.extension.as_deref(), Some(SHARED_LINE_EXTENSION));
+    app.screenshot("42-signed-in-on-the-desk-phone").await;
     app.quit(&world.driver).await;
 }

@@ -5,9 +5,11 @@
 mod app_support;
 
 use app_support::*;
-use finesse_emulator::center::AgentState as TruthState;
+use finesse_emulator::center::{AgentState as TruthState, NodeId};
 use ringside_core::app::{App, AppOptions, SystemClock};
-use ringside_core::desk::{AgentStateKind, ConnectionStatus, SignInForm, StateRequest};
+use ringside_core::desk::{
+    AgentStateKind, ConnectionStatus, SignInDevice, SignInForm, StateRequest,
+};
 use ringside_core::keychain::{account_for, MemoryKeychain, SecretStore};
 use std::sync::Arc;
 
@@ -324,4 +326,163 @@ async fn a_second_sign_in_while_signed_in_is_refused() {
         TruthState::Logout
     );
     rig.lab.shutdown().await;
+}
+
+/// Demo agent 1018's line is shared by two phones (`LabConfig::demo`).
+const SHARED_LINE_AGENT: &str = "agent18";
+const SHARED_LINE_AGENT_ID: &str = "1018";
+const SHARED_LINE_EXTENSION: &str = "2018";
+const SOFT_PHONE: &str = "CSF1018";
+const DESK_PHONE: &str = "SEP001122331018";
+
+/// The PUTs Finesse received: every sign-in and state change is one.
+fn puts(lab: &finesse_emulator::net::Lab) -> Vec<String> {
+    lab.rest_journal()
+        .into_iter()
+        .filter(|record| record.method == "PUT")
+        .map(|record| record.path)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_shared_line_asks_for_a_phone_before_anything_is_signed_in() {
+    let rig = rig().await;
+    let shared = || form(&rig.lab, SHARED_LINE_AGENT, PASSWORD, SHARED_LINE_EXTENSION);
+
+    let error = within("refusal", rig.app.sign_in(shared()))
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.code, "device_choice_required", "{}", error.message);
+    assert_eq!(
+        error.message,
+        "Your line is shared by several phones. Choose the one you are using."
+    );
+    // No LOGIN reached Finesse, and the session that found out is gone.
+    assert_eq!(puts(&rig.lab), Vec::<String>::new());
+    let agent = rig.lab.truth().agent(SHARED_LINE_AGENT_ID).unwrap().clone();
+    assert_eq!(agent.state, TruthState::Logout);
+    assert_eq!(agent.active_device_id, None);
+    assert!(
+        rig.lab
+            .wait_for_xmpp_sessions(NodeId::A, PATIENCE, |sessions| sessions.is_empty())
+            .await,
+        "the refused session still holds an XMPP stream"
+    );
+    assert_eq!(
+        rig.app.get_desk().await.unwrap().connection.status,
+        ConnectionStatus::SignedOut
+    );
+
+    // The sign-in screen now offers both phones, by kind and id.
+    let defaults = rig.app.get_sign_in_defaults().await.unwrap();
+    assert_eq!(defaults.user, SHARED_LINE_AGENT);
+    assert_eq!(
+        defaults.devices,
+        vec![
+            SignInDevice {
+                id: SOFT_PHONE.into(),
+                type_name: Some("Cisco Unified Client Services Framework".into()),
+            },
+            SignInDevice {
+                id: DESK_PHONE.into(),
+                type_name: Some("Cisco 7821".into()),
+            },
+        ]
+    );
+    assert_eq!(defaults.device_id, None);
+
+    // A phone the line does not have is no choice either.
+    let mut elsewhere = shared();
+    elsewhere.device_id = Some("SEP00000000FFFF".into());
+    let error = within("refusal again", rig.app.sign_in(elsewhere))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code, "device_choice_required");
+    assert_eq!(puts(&rig.lab), Vec::<String>::new());
+    rig.lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_chosen_phone_is_signed_in_on_and_offered_again_next_time() {
+    let rig = rig().await;
+    let mut chosen = form(&rig.lab, SHARED_LINE_AGENT, PASSWORD, SHARED_LINE_EXTENSION);
+    chosen.device_id = Some(DESK_PHONE.into());
+
+    within("sign in on the desk phone", rig.app.sign_in(chosen))
+        .await
+        .unwrap();
+
+    // The journal sees the LOGIN as a PUT: an empty list after a refusal means none was sent.
+    assert_eq!(puts(&rig.lab), ["/finesse/api/User/1018"]);
+    let agent = rig.lab.truth().agent(SHARED_LINE_AGENT_ID).unwrap().clone();
+    assert_eq!(agent.state, TruthState::NotReady);
+    assert_eq!(agent.extension.as_deref(), Some(SHARED_LINE_EXTENSION));
+    assert_eq!(agent.active_device_id.as_deref(), Some(DESK_PHONE));
+    let desk = wait_desk(&rig.app, "the agent on the desk", |d| d.agent.is_some()).await;
+    assert_eq!(desk.agent.unwrap().id, SHARED_LINE_AGENT_ID);
+
+    // The next run of the app (same settings file) offers the phones with this one chosen.
+    let next_run = App::new(AppOptions {
+        settings: settings_in(rig.config_dir.path()),
+        keychain: Arc::new(MemoryKeychain::new()),
+        ring: FakeRing::new(),
+        clock: Arc::new(SystemClock),
+        demo_hint: None,
+        extra_ca_file: Some(rig.lab.ca_path().to_path_buf()),
+        tuning: tuning(),
+    });
+    let defaults = next_run.get_sign_in_defaults().await.unwrap();
+    assert_eq!(defaults.device_id.as_deref(), Some(DESK_PHONE));
+    let offered: Vec<&str> = defaults.devices.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(offered, [SOFT_PHONE, DESK_PHONE]);
+
+    within("sign out", rig.app.sign_out(Some(END_OF_SHIFT.into())))
+        .await
+        .unwrap();
+    rig.lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn lines_with_one_phone_or_none_sign_in_as_before() {
+    let mut config = finesse_emulator::config::LabConfig::demo();
+    let single = config.agents.iter_mut().find(|a| a.id == "1002").unwrap();
+    single.devices = vec![finesse_emulator::config::DeviceConfig {
+        id: "SEP001122331002".into(),
+        device_type: "621".into(),
+        device_type_name: "Cisco 7821".into(),
+    }];
+    let lab = start_lab_with(config).await;
+    let (app, _keychain, _ring, _config_dir) = app_for(&lab);
+
+    // One phone: Finesse signs the agent in on it; nothing to choose.
+    within(
+        "one phone",
+        app.sign_in(form(&lab, "1002", PASSWORD, "2002")),
+    )
+    .await
+    .unwrap();
+    let agent = lab.truth().agent("1002").unwrap().clone();
+    assert_eq!(agent.state, TruthState::NotReady);
+    assert_eq!(agent.active_device_id.as_deref(), Some("SEP001122331002"));
+    assert!(app.get_sign_in_defaults().await.unwrap().devices.is_empty());
+    within("sign out", app.sign_out(Some(END_OF_SHIFT.into())))
+        .await
+        .unwrap();
+
+    // No phones at all: a phone left over from another agent's shared line is not sent
+    // (Finesse would refuse it as an invalid device).
+    let mut leftover = form(&lab, "1001", PASSWORD, "2001");
+    leftover.device_id = Some(DESK_PHONE.into());
+    within("no phones", app.sign_in(leftover)).await.unwrap();
+    let agent = lab.truth().agent("1001").unwrap().clone();
+    assert_eq!(agent.state, TruthState::NotReady);
+    assert_eq!(agent.active_device_id, None);
+    let defaults = app.get_sign_in_defaults().await.unwrap();
+    assert!(defaults.devices.is_empty());
+    assert_eq!(defaults.device_id, None);
+    within("sign out again", app.sign_out(Some(END_OF_SHIFT.into())))
+        .await
+        .unwrap();
+    lab.shutdown().await;
 }

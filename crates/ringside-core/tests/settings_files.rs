@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ringside_core::desk::{MobileAgentForm, SignInForm, Theme};
+use ringside_core::desk::{MobileAgentForm, SignInDevice, SignInForm, Theme};
 use ringside_core::settings::{SettingsLayer, SettingsPaths, SettingsStore, WindowGeometry};
 
 fn system_fixture(name: &str) -> Option<PathBuf> {
@@ -192,4 +192,80 @@ fn nodes_locked_by_it_are_not_remembered_from_the_sign_in() {
         store.user_layer().last_extension.as_deref(),
         Some("1001001")
     );
+}
+
+fn desk_phone() -> SignInDevice {
+    SignInDevice {
+        id: "SEP00AABBCC5016".to_owned(),
+        type_name: Some("Cisco 7821".to_owned()),
+    }
+}
+
+fn soft_phone() -> SignInDevice {
+    SignInDevice {
+        id: "CSFJP5550016".to_owned(),
+        type_name: None,
+    }
+}
+
+#[test]
+fn the_phones_of_a_shared_line_and_the_chosen_one_come_back_next_time() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut store = store_in(folder.path(), "absent.toml");
+    let mut form = sign_in_form();
+    form.device_id = Some("SEP00AABBCC5016".to_owned());
+    store.remember_sign_in(&form);
+    store.remember_shared_line(&[soft_phone(), desk_phone()]);
+    store.save().unwrap();
+
+    let text = std::fs::read_to_string(folder.path().join("ringside/settings.json")).unwrap();
+    let saved: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(saved["last_device_id"], "SEP00AABBCC5016");
+    assert_eq!(
+        saved["shared_line_devices"],
+        serde_json::json!([
+            { "id": "CSFJP5550016" },
+            { "id": "SEP00AABBCC5016", "type_name": "Cisco 7821" },
+        ])
+    );
+    let reloaded = store_in(folder.path(), "absent.toml");
+    assert!(reloaded.warnings().is_empty(), "{:?}", reloaded.warnings());
+    let defaults = reloaded.sign_in_defaults(false);
+    assert_eq!(defaults.devices, vec![soft_phone(), desk_phone()]);
+    assert_eq!(defaults.device_id.as_deref(), Some("SEP00AABBCC5016"));
+}
+
+#[test]
+fn a_line_no_longer_shared_forgets_its_phones() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut store = store_in(folder.path(), "absent.toml");
+    let mut form = sign_in_form();
+    form.device_id = Some("SEP00AABBCC5016".to_owned());
+    store.remember_sign_in(&form);
+    store.remember_shared_line(&[soft_phone(), desk_phone()]);
+
+    form.device_id = None;
+    store.remember_sign_in(&form);
+    store.remember_shared_line(&[]);
+    store.save().unwrap();
+
+    let text = std::fs::read_to_string(folder.path().join("ringside/settings.json")).unwrap();
+    assert!(!text.contains("device"), "{text}");
+    let defaults = store_in(folder.path(), "absent.toml").sign_in_defaults(false);
+    assert!(defaults.devices.is_empty());
+    assert_eq!(defaults.device_id, None);
+}
+
+#[test]
+fn a_remembered_phone_the_line_no_longer_has_is_not_pre_selected() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut store = store_in(folder.path(), "absent.toml");
+    let mut form = sign_in_form();
+    form.device_id = Some("SEP0000DEAD0000".to_owned());
+    store.remember_sign_in(&form);
+    store.remember_shared_line(&[soft_phone(), desk_phone()]);
+
+    let defaults = store.sign_in_defaults(false);
+    assert_eq!(defaults.devices.len(), 2);
+    assert_eq!(defaults.device_id, None);
 }

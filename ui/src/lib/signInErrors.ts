@@ -3,10 +3,18 @@ import type { UiError } from './generated';
 import { describeError } from './errors';
 import { t } from './i18n.svelte';
 
-export type SignInField = 'nodeA' | 'nodeB' | 'user' | 'password' | 'extension' | 'dialNumber' | 'form';
+export type SignInField =
+  | 'nodeA'
+  | 'nodeB'
+  | 'user'
+  | 'password'
+  | 'extension'
+  | 'device'
+  | 'dialNumber'
+  | 'form';
 
 /** Names the core may use for a field in a `field_required` message, most specific first. */
-const FIELD_NAMES: [Exclude<SignInField, 'form'>, string[]][] = [
+const FIELD_NAMES: [Exclude<SignInField, 'form' | 'device'>, string[]][] = [
   ['dialNumber', ['dialnumber', 'dial_number', 'dial number']],
   ['nodeB', ['nodeb', 'node_b', 'node b']],
   ['nodeA', ['nodea', 'node_a', 'node a', 'server', 'host']],
@@ -21,6 +29,7 @@ const FIELD_OF_CODE: Record<string, SignInField> = {
   unknown_user: 'user',
   extension_invalid: 'extension',
   extension_in_use: 'extension',
+  device_choice_required: 'device',
   out_of_service: 'nodeA',
   unreachable: 'nodeA',
   tls_untrusted: 'nodeA',

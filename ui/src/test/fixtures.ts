@@ -116,6 +116,8 @@ export function signInDefaults(overrides: Partial<SignInDefaults> = {}): SignInD
     hasSavedPassword: false,
     demoHint: null,
     nodesLocked: false,
+    devices: [],
+    deviceId: null,
     ...overrides,
   };
 }

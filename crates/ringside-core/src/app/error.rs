@@ -2,7 +2,7 @@
 use finesse::model::ApiError;
 use finesse::session::SessionError;
 
-use crate::desk::UiError;
+use crate::desk::{SignInDevice, UiError};
 use crate::keychain::KeychainError;
 use crate::team::TeamError;
 
@@ -34,6 +34,11 @@ pub enum AppError {
     ExtensionInUse,
     #[error("This agent may not sign in as a Mobile Agent.")]
     MobileAgentNotAllowed,
+    /// The agent's line is shared by several phones (multi-line) and the form chose none of
+    /// them. Nothing was sent to sign in; the phones are remembered for the sign-in screen
+    /// (`SignInDefaults::devices`).
+    #[error("Your line is shared by several phones. Choose the one you are using.")]
+    DeviceChoiceRequired { devices: Vec<SignInDevice> },
     #[error("Finesse is out of service ({reason}); calls cannot be taken now.")]
     OutOfService { reason: String },
     /// The host does not resolve, refuses connections, or the session could not connect.
@@ -88,6 +93,7 @@ impl AppError {
             AppError::ExtensionInvalid { .. } => "extension_invalid",
             AppError::ExtensionInUse => "extension_in_use",
             AppError::MobileAgentNotAllowed => "mobile_agent_not_allowed",
+            AppError::DeviceChoiceRequired { .. } => "device_choice_required",
             AppError::OutOfService { .. } => "out_of_service",
             AppError::Unreachable { .. } => "unreachable",
             AppError::TlsUntrusted { .. } => "tls_untrusted",
@@ -309,6 +315,21 @@ mod tests {
         assert_eq!(AppError::from_command(missing).code(), "reason_required");
         let other = rejected("Invalid State", "CF_INVALID_OBJECT_STATE");
         assert_eq!(AppError::from_command(other).code(), "rejected");
+    }
+
+    #[test]
+    fn a_shared_line_asks_for_a_phone_in_plain_words() {
+        let error = UiError::from(AppError::DeviceChoiceRequired {
+            devices: vec![SignInDevice {
+                id: "SEP001122331018".to_owned(),
+                type_name: Some("Cisco 7821".to_owned()),
+            }],
+        });
+        assert_eq!(error.code, "device_choice_required");
+        assert_eq!(
+            error.message,
+            "Your line is shared by several phones. Choose the one you are using."
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@
 //! sent twice. A "Not Ready" choice reuses the Not Ready reason the agent last picked in
 //! this session (Finesse requires one when reason codes are configured).
 mod contacts;
+mod devices;
 mod error;
 mod probe;
 mod pump;
@@ -227,6 +228,9 @@ impl App {
 
     // ----- commands -----------------------------------------------------------------------
 
+    /// Signs in on the form's extension. Where the agent's line is shared by several phones
+    /// and the form names none of them, no LOGIN is sent: it fails with
+    /// `device_choice_required`, and [`App::get_sign_in_defaults`] then lists the phones.
     pub async fn sign_in(&self, form: SignInForm) -> Result<(), UiError> {
         sign_in::sign_in(&self.inner, form)
             .await

@@ -1,6 +1,7 @@
 //! Signing in: check the form, find the password, make sure the node answers and is
-//! trusted, start the session, wait for it to connect, sign in on the extension, and keep
-//! (or forget) the password in the keychain.
+//! trusted, start the session, wait for it to connect, choose the phone where the line is
+//! shared (see [`super::devices`]), sign in on the extension, and keep (or forget) the
+//! password in the keychain.
 //!
 //! The password is tried exactly once per sign-in: a refused one ends the session at once
 //! (the session never retries authentication) and the app does not try again by itself.
@@ -14,10 +15,11 @@ use finesse::session::{
 };
 use finesse::tls::TrustSettings;
 
-use crate::desk::{AlertLevel, SignInDefaults, SignInForm};
+use crate::desk::{AlertLevel, SignInDefaults, SignInDevice, SignInForm};
 use crate::keychain::account_for;
 use crate::settings::{Settings, XmppTransport};
 
+use super::devices::{device_for_sign_in, shared_line, DeviceVerdict};
 use super::error::AppError;
 use super::probe::probe_node;
 use super::pump;
@@ -72,11 +74,25 @@ pub(crate) async fn sign_in(inner: &Arc<Inner>, form: SignInForm) -> Result<(), 
         }
         return Err(error);
     }
+    // The session read the User while connecting: it tells whether the line is shared.
+    let user = session.snapshot().user;
+    let device = match device_for_sign_in(user.as_ref(), target.device_id.as_deref()) {
+        DeviceVerdict::SignInOn(device) => device,
+        DeviceVerdict::ChoiceRequired(devices) => {
+            discard_session(inner).await;
+            let unchosen = SignInForm {
+                device_id: None,
+                ..form
+            };
+            remember_sign_in(inner, &unchosen, &devices);
+            return Err(AppError::DeviceChoiceRequired { devices });
+        }
+    };
     let signed_in = session
         .sign_in(
             &target.extension,
             target.mobile_agent.clone(),
-            target.device_id.clone(),
+            device.clone(),
         )
         .await;
     if let Err(error) = signed_in {
@@ -85,7 +101,14 @@ pub(crate) async fn sign_in(inner: &Arc<Inner>, form: SignInForm) -> Result<(), 
     }
 
     keep_or_forget_password(inner, &account, &password, form.remember_me).await;
-    remember_sign_in(inner, &form);
+    let devices = user.as_ref().map(shared_line).unwrap_or_default();
+    // Only a phone chosen from a shared line is worth offering again.
+    let chosen = device.filter(|_| !devices.is_empty());
+    let signed_in_form = SignInForm {
+        device_id: chosen,
+        ..form
+    };
+    remember_sign_in(inner, &signed_in_form, &devices);
     tokio::spawn(pump::load_lookups(Arc::clone(inner), session));
     Ok(())
 }
@@ -114,14 +137,16 @@ pub(crate) async fn defaults(inner: &Arc<Inner>) -> SignInDefaults {
     defaults
 }
 
-/// The form (never its password) becomes next sign-in's defaults, in the user's file.
-fn remember_sign_in(inner: &Inner, form: &SignInForm) {
+/// The form (never its password) and the phones of a shared line become next sign-in's
+/// defaults, in the user's file.
+fn remember_sign_in(inner: &Inner, form: &SignInForm, devices: &[SignInDevice]) {
     let remembered = SignInForm {
         password: String::new(),
         ..form.clone()
     };
     let saved = inner.update(|state, _| {
         state.settings.remember_sign_in(&remembered);
+        state.settings.remember_shared_line(devices);
         state.settings.save()
     });
     if let Err(error) = saved {

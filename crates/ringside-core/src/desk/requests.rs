@@ -27,7 +27,10 @@
 //! | `team_action`        | `request: TeamActionRequest`               | `()` (once sent)             |
 //! | `dismiss_team_error` | `agentId: string`                          | `()`                         |
 //!
-//! Every command error is a [`super::UiError`] `{code, message}`.
+//! Every command error is a [`super::UiError`] `{code, message}`. A `sign_in` refused with
+//! `device_choice_required` (the line is shared by several phones and the form chose none of
+//! them) has already stored the phones: `get_sign_in_defaults` then lists them in
+//! [`SignInDefaults::devices`], and the next `sign_in` names one as `deviceId`.
 //! Events from the shell to the UI (names in `ringside_core::app::ui_events`):
 //! `desk` carries a [`super::DeskView`] after every change; `pop-up` carries an
 //! [`IncomingCallView`] (or `null` to close) for the pop-up window; `team` carries a
@@ -54,7 +57,8 @@ pub struct SignInForm {
     pub password: String,
     pub extension: String,
     pub mobile_agent: Option<MobileAgentForm>,
-    /// Chosen device when the line is shared (multi-line).
+    /// The phone chosen when the line is shared (multi-line): one of the
+    /// [`SignInDefaults::devices`]. `null` lets Finesse pick where the line is not shared.
     pub device_id: Option<String>,
     /// Keep the password in the OS keychain (nowhere else).
     pub remember_me: bool,
@@ -84,6 +88,23 @@ pub struct SignInDefaults {
     pub demo_hint: Option<String>,
     /// Node hosts preset by IT are fixed.
     pub nodes_locked: bool,
+    /// The phones sharing `user`'s line (multi-line), as Finesse listed them at the last
+    /// sign-in or the last `device_choice_required` refusal; empty when the line is not
+    /// shared or nothing is known yet. The sign-in screen offers them as a choice.
+    pub devices: Vec<SignInDevice>,
+    /// The phone `user` signed in on last time (one of `devices`), to pre-select.
+    pub device_id: Option<String>,
+}
+
+/// A phone the agent may sign in on when their line is shared (Finesse 12 multi-line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SignInDevice {
+    /// Finesse's device id (e.g. `SEP001122334455`), sent back as `SignInForm::device_id`.
+    pub id: String,
+    /// What kind of phone it is (e.g. `Cisco 7821`), when Finesse says.
+    pub type_name: Option<String>,
 }
 
 /// Ready / Not Ready (with a reason) / Logout (with a reason).

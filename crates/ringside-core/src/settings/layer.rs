@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::error::{Layer, SettingsWarning};
-use super::model::{Settings, WindowGeometry, XmppTransport};
+use super::model::{SavedDevice, Settings, WindowGeometry, XmppTransport};
 use crate::desk::Theme;
 
 /// What one layer (system file, user file, command line) sets. Keys are snake_case in both
@@ -47,6 +47,10 @@ pub struct SettingsLayer {
     pub last_user: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_extension: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_device_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_line_devices: Option<Vec<SavedDevice>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub window: Option<WindowGeometry>,
 }
@@ -150,6 +154,8 @@ impl SettingsLayer {
             language: fields.take("language"),
             last_user: fields.take("last_user"),
             last_extension: fields.take("last_extension"),
+            last_device_id: fields.take("last_device_id"),
+            shared_line_devices: fields.take("shared_line_devices"),
             window: fields.take("window"),
         };
         fields.finish();
@@ -207,6 +213,10 @@ impl SettingsLayer {
         set_or_clear(&mut settings.language, &self.language);
         set(&mut settings.last_user, &self.last_user);
         set(&mut settings.last_extension, &self.last_extension);
+        set(&mut settings.last_device_id, &self.last_device_id);
+        if let Some(devices) = &self.shared_line_devices {
+            settings.shared_line_devices.clone_from(devices);
+        }
         set(&mut settings.window, &self.window);
     }
 }

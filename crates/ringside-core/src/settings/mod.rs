@@ -35,7 +35,7 @@ pub use error::{Layer, SettingsError, SettingsWarning};
 pub use files::SettingsPaths;
 pub use layer::{FeaturesLayer, NodesLayer, SettingsLayer};
 pub use model::{
-    Features, Nodes, Settings, WindowGeometry, XmppTransport, DEFAULT_HTTPS_PORT, DEFAULT_RINGTONE,
-    DEFAULT_VOLUME,
+    Features, Nodes, SavedDevice, Settings, WindowGeometry, XmppTransport, DEFAULT_HTTPS_PORT,
+    DEFAULT_RINGTONE, DEFAULT_VOLUME,
 };
 pub use store::SettingsStore;

@@ -38,6 +38,11 @@ pub struct Settings {
     /// The agent id or login name last signed in with.
     pub last_user: Option<String>,
     pub last_extension: Option<String>,
+    /// The phone `last_user` last signed in on, where their line is shared (multi-line).
+    pub last_device_id: Option<String>,
+    /// The phones sharing `last_user`'s line, as Finesse listed them; empty when it is not
+    /// shared (or not known yet).
+    pub shared_line_devices: Vec<SavedDevice>,
     /// Where the main window was; `None` until it has been moved or resized once.
     pub window: Option<WindowGeometry>,
 }
@@ -59,6 +64,8 @@ impl Default for Settings {
             language: None,
             last_user: None,
             last_extension: None,
+            last_device_id: None,
+            shared_line_devices: Vec::new(),
             window: None,
         }
     }
@@ -117,6 +124,15 @@ impl Default for Features {
             autostart: false,
         }
     }
+}
+
+/// A phone of a shared line, as the settings file keeps it (no secret: Finesse lists these to
+/// the agent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedDevice {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
 }
 
 /// The main window's place and size, in logical pixels.

@@ -3,8 +3,8 @@
 use super::error::{Layer, SettingsError, SettingsWarning};
 use super::files::{read_layer, write_atomically, Format, SettingsPaths};
 use super::layer::SettingsLayer;
-use super::model::{Settings, WindowGeometry};
-use crate::desk::{SettingsView, SignInDefaults, SignInForm};
+use super::model::{SavedDevice, Settings, WindowGeometry};
+use crate::desk::{SettingsView, SignInDefaults, SignInDevice, SignInForm};
 
 /// The settings layers of one run of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -116,8 +116,9 @@ impl SettingsStore {
         }
     }
 
-    /// Remembers the sign-in screen's nodes (unless IT locked them), user and extension for
-    /// next time. The password is not taken: it goes to the keychain or nowhere.
+    /// Remembers the sign-in screen's nodes (unless IT locked them), user, extension and
+    /// chosen phone for next time. The password is not taken: it goes to the keychain or
+    /// nowhere.
     pub fn remember_sign_in(&mut self, form: &SignInForm) {
         if !self.below_user().nodes.locked {
             self.user.nodes.a = non_empty(&form.node_a);
@@ -125,6 +126,21 @@ impl SettingsStore {
         }
         self.user.last_user = non_empty(&form.user);
         self.user.last_extension = non_empty(&form.extension);
+        self.user.last_device_id = form.device_id.as_deref().and_then(non_empty);
+    }
+
+    /// Remembers the phones sharing the line of the user just remembered, so the sign-in
+    /// screen offers them; none forgets them (the line is not shared).
+    pub fn remember_shared_line(&mut self, devices: &[SignInDevice]) {
+        self.user.shared_line_devices = (!devices.is_empty()).then(|| {
+            devices
+                .iter()
+                .map(|device| SavedDevice {
+                    id: device.id.clone(),
+                    type_name: device.type_name.clone(),
+                })
+                .collect()
+        });
     }
 
     pub fn remember_window(&mut self, geometry: WindowGeometry) {
@@ -134,6 +150,18 @@ impl SettingsStore {
     /// What the sign-in screen starts with.
     pub fn sign_in_defaults(&self, has_saved_password: bool) -> SignInDefaults {
         let settings = self.settings();
+        let devices: Vec<SignInDevice> = settings
+            .shared_line_devices
+            .iter()
+            .map(|device| SignInDevice {
+                id: device.id.clone(),
+                type_name: device.type_name.clone(),
+            })
+            .collect();
+        // Only a phone still on the list is worth pre-selecting.
+        let device_id = settings
+            .last_device_id
+            .filter(|id| devices.iter().any(|device| &device.id == id));
         SignInDefaults {
             node_a: settings.nodes.a.unwrap_or_default(),
             node_b: settings.nodes.b,
@@ -142,6 +170,8 @@ impl SettingsStore {
             has_saved_password,
             demo_hint: None,
             nodes_locked: settings.nodes.locked,
+            devices,
+            device_id,
         }
     }
 

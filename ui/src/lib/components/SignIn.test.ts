@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import * as backend from '$lib/backend';
@@ -142,16 +142,94 @@ describe('SignIn', () => {
     expect(await screen.findByTestId('sign-in-form-error')).toHaveTextContent('XMPP bind failed');
   });
 
-  it('offers the device choice only when devices are offered', async () => {
-    const user = userEvent.setup();
-    const { unmount } = render(SignIn);
-    expect(screen.queryByTestId('sign-in-device')).not.toBeInTheDocument();
-    unmount();
+  describe('on a line shared by several phones', () => {
+    const SOFT_PHONE = { id: 'CSF1018', typeName: 'Cisco Unified Client Services Framework' };
+    const DESK_PHONE = { id: 'SEP001122331018', typeName: 'Cisco 7821' };
+    const choiceRequired = {
+      code: 'device_choice_required',
+      message: 'Your line is shared by several phones. Choose the one you are using.',
+    };
 
-    render(SignIn, { devices: ['SEP00AABB', 'CSFANNA'] });
-    await waitFor(() => expect(screen.getByTestId('sign-in-user')).toHaveValue('anna.schmidt'));
-    await user.selectOptions(screen.getByTestId('sign-in-device'), 'CSFANNA');
-    await user.click(screen.getByTestId('sign-in-submit'));
-    expect(backend.signIn).toHaveBeenCalledWith(expect.objectContaining({ deviceId: 'CSFANNA' }));
+    /** The first attempt is refused; the core then has the phones with the defaults. */
+    async function refusedOnce() {
+      vi.mocked(backend.signIn).mockRejectedValueOnce(choiceRequired);
+      vi.mocked(backend.getSignInDefaults)
+        .mockResolvedValueOnce(signInDefaults())
+        .mockResolvedValueOnce(signInDefaults({ devices: [SOFT_PHONE, DESK_PHONE] }));
+      const user = await renderFilled();
+      expect(screen.queryByTestId('sign-in-device')).not.toBeInTheDocument();
+      await user.click(screen.getByTestId('sign-in-submit'));
+      await screen.findByTestId('sign-in-device');
+      return user;
+    }
+
+    it('offers the phones from the refusal, by kind and id, with the reason under them', async () => {
+      await refusedOnce();
+
+      const picker = screen.getByRole('combobox', { name: 'Phone' });
+      expect(picker).toHaveAttribute('data-testid', 'sign-in-device');
+      const options = within(picker).getAllByRole('option');
+      expect(options.map((option) => option.textContent)).toEqual([
+        'Choose your phone',
+        'Cisco Unified Client Services Framework — CSF1018',
+        'Cisco 7821 — SEP001122331018',
+      ]);
+      expect(picker).toHaveValue('');
+      expect(screen.getByTestId('sign-in-device-error')).toHaveTextContent(
+        'Your line is shared by several phones. Choose the one you are using.',
+      );
+      expect(picker).toHaveAccessibleDescription(/shared by several phones/);
+      expect(picker).toHaveFocus();
+      expect(screen.queryByTestId('sign-in-form-error')).not.toBeInTheDocument();
+    });
+
+    it('signs in on the chosen phone', async () => {
+      const user = await refusedOnce();
+      await user.selectOptions(screen.getByTestId('sign-in-device'), 'SEP001122331018');
+      await user.click(screen.getByTestId('sign-in-submit'));
+
+      expect(backend.signIn).toHaveBeenCalledTimes(2);
+      expect(backend.signIn).toHaveBeenLastCalledWith(
+        expect.objectContaining({ user: 'anna.schmidt', password: 'secret', deviceId: 'SEP001122331018' }),
+      );
+    });
+
+    it('asks again under the picker when signing in without a phone, without asking Finesse', async () => {
+      const user = await refusedOnce();
+      await user.click(screen.getByTestId('sign-in-submit'));
+
+      expect(await screen.findByTestId('sign-in-device-error')).toHaveTextContent('Choose the one you are using');
+      expect(screen.getByTestId('sign-in-device')).toHaveFocus();
+      expect(backend.signIn).toHaveBeenCalledTimes(1);
+    });
+
+    it('starts with the phone used last time', async () => {
+      const user = userEvent.setup();
+      vi.mocked(backend.getSignInDefaults).mockResolvedValue(
+        signInDefaults({ devices: [SOFT_PHONE, DESK_PHONE], deviceId: 'SEP001122331018' }),
+      );
+      render(SignIn);
+
+      await waitFor(() => expect(screen.getByTestId('sign-in-device')).toHaveValue('SEP001122331018'));
+      await user.type(screen.getByTestId('sign-in-password'), 'secret');
+      await user.click(screen.getByTestId('sign-in-submit'));
+      expect(backend.signIn).toHaveBeenCalledWith(expect.objectContaining({ deviceId: 'SEP001122331018' }));
+    });
+
+    it("does not offer one agent's phones to another", async () => {
+      const user = userEvent.setup();
+      vi.mocked(backend.getSignInDefaults).mockResolvedValue(
+        signInDefaults({ devices: [SOFT_PHONE, DESK_PHONE], deviceId: 'SEP001122331018' }),
+      );
+      render(SignIn);
+      await screen.findByTestId('sign-in-device');
+
+      await user.clear(screen.getByTestId('sign-in-user'));
+      await user.type(screen.getByTestId('sign-in-user'), 'ben.okafor');
+      expect(screen.queryByTestId('sign-in-device')).not.toBeInTheDocument();
+      await user.type(screen.getByTestId('sign-in-password'), 'secret');
+      await user.click(screen.getByTestId('sign-in-submit'));
+      expect(backend.signIn).toHaveBeenCalledWith(expect.objectContaining({ user: 'ben.okafor', deviceId: null }));
+    });
   });
 });

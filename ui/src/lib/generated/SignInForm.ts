@@ -22,7 +22,8 @@ user: string,
  */
 password: string, extension: string, mobileAgent: MobileAgentForm | null, 
 /**
- * Chosen device when the line is shared (multi-line).
+ * The phone chosen when the line is shared (multi-line): one of the
+ * [`SignInDefaults::devices`]. `null` lets Finesse pick where the line is not shared.
  */
 deviceId: string | null, 
 /**

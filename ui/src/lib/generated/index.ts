@@ -25,6 +25,7 @@ export type { ReasonOption } from "./ReasonOption";
 export type { ReasonView } from "./ReasonView";
 export type { SettingsView } from "./SettingsView";
 export type { SignInDefaults } from "./SignInDefaults";
+export type { SignInDevice } from "./SignInDevice";
 export type { SignInForm } from "./SignInForm";
 export type { SortDirection } from "./SortDirection";
 export type { StateRequest } from "./StateRequest";
