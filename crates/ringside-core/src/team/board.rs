@@ -35,6 +35,15 @@ impl Default for TeamPolicy {
     }
 }
 
+/// Where a word about a member came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The team's notification node.
+    Notification,
+    /// The team's GET (on choosing the team, after a reconnect, or the session's copy).
+    TeamGet,
+}
+
 /// Which team subscriptions to change after [`TeamBoard::choose_team`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamSwitch {
@@ -227,7 +236,9 @@ impl TeamBoard {
     // ----- Finesse's word ---------------------------------------------------------------
 
     /// Takes the chosen team's GET (after choosing it, and again after every reconnect):
-    /// members are updated, added, and removed when absent. Other teams are ignored.
+    /// members are updated, added, and removed when absent. Other teams are ignored. A
+    /// member's word from a notification stays unless the GET's state is strictly later
+    /// (the GET may have been read before that change; see `MemberEntry::outdated_by_get`).
     pub fn load_team(&mut self, team: &Team, now_ms: i64) -> bool {
         if self.chosen.as_deref() != Some(team.id.as_str()) {
             return false;
@@ -258,7 +269,7 @@ impl TeamBoard {
             changed = true;
         }
         for member in &team.users {
-            changed |= self.absorb(member.clone(), now_ms);
+            changed |= self.absorb(member.clone(), now_ms, Source::TeamGet);
         }
         changed
     }
@@ -268,7 +279,7 @@ impl TeamBoard {
         if self.chosen.as_deref() != Some(team_id) {
             return false;
         }
-        self.absorb(member, now_ms)
+        self.absorb(member, now_ms, Source::Notification)
     }
 
     /// Takes the session events the board cares about (team, team member, unclaimed
@@ -284,9 +295,11 @@ impl TeamBoard {
         }
     }
 
-    fn absorb(&mut self, member: TeamMember, now_ms: i64) -> bool {
+    fn absorb(&mut self, member: TeamMember, now_ms: i64, source: Source) -> bool {
+        let from_notification = source == Source::Notification;
         let Some(&slot) = self.index.get(&member.login_id) else {
-            let entry = MemberEntry::new(member, self.offset_ms, &self.book);
+            let mut entry = MemberEntry::new(member, self.offset_ms, &self.book);
+            entry.from_notification = from_notification;
             self.insert(entry);
             return true;
         };
@@ -294,10 +307,14 @@ impl TeamBoard {
         let Some(entry) = self.slots.get_mut(slot).and_then(Option::as_mut) else {
             return false;
         };
+        if !from_notification && !entry.outdated_by_get(&member) {
+            return false;
+        }
         let before = entry.group;
         if !entry.update(member, now_ms, offset, book) {
             return false;
         }
+        entry.from_notification = from_notification;
         let after = entry.group;
         if let Some(pending) = entry.pending {
             if super::rules::member_confirms(pending.action, &entry.member) {

@@ -91,6 +91,10 @@ pub(super) struct MemberEntry {
     pub monitor_call: Option<MemberCall>,
     pub pending: Option<PendingAction>,
     pub error: Option<UiError>,
+    /// The held word came from a team notification. A team GET may be older than that:
+    /// the GET that follows the subscription races the notifications, and its copy can
+    /// reach the board after them (see [`MemberEntry::outdated_by_get`]).
+    pub from_notification: bool,
 }
 
 /// A server timestamp on this machine's clock: `server − offset`.
@@ -123,10 +127,25 @@ impl MemberEntry {
             monitor_call: None,
             pending: None,
             error: None,
+            from_notification: false,
             member,
         };
         entry.derive_texts(book);
         entry
+    }
+
+    /// Whether a team GET's copy of the member should replace the held word. A word from a
+    /// notification is kept unless the GET's state is strictly later: the notifications
+    /// arrive in order once the team is followed, so a GET that is not later may have been
+    /// read before the change the notification reported.
+    pub(super) fn outdated_by_get(&self, from_get: &TeamMember) -> bool {
+        if !self.from_notification {
+            return true;
+        }
+        match (from_get.state_changed_at(), self.member.state_changed_at()) {
+            (Some(get), Some(held)) => get > held,
+            _ => false,
+        }
     }
 
     /// Takes a newer word about the member; `false` if it said nothing new.
