@@ -104,7 +104,7 @@ fn team_member_update_replaces_that_member_only() {
 }
 
 #[test]
-fn new_team_member_is_added_and_unknown_teams_are_ignored() {
+fn new_team_member_is_added_and_updates_for_teams_not_held_change_nothing_yet() {
     let mut snapshot = Snapshot::new();
     assert!(
         !snapshot.apply(&event("team_user_update.xml")),
@@ -186,4 +186,63 @@ fn snapshot_serializes_to_json_and_back() {
     assert!(json["systemInfo"].is_null());
     let back: Snapshot = serde_json::from_value(json).unwrap();
     assert_eq!(back, snapshot);
+}
+
+#[test]
+fn a_member_update_that_beats_the_team_get_outlives_the_older_get() {
+    // The team GET follows the subscription; it was read before agent 6022 signed in, but
+    // its answer arrives after the sign-in's notification.
+    let mut snapshot = Snapshot::new();
+    snapshot.apply(&event("team_user_update.xml"));
+    let read_before = Team::from_xml(&fixture("team/team_5005_read_before_sign_in.xml")).unwrap();
+    assert!(snapshot.replace_team(read_before));
+
+    let team = &snapshot.teams["5005"];
+    let agent = team.member("6022").unwrap();
+    assert_eq!(
+        agent.state,
+        AgentState::NotReady,
+        "the GET's LOGOUT is older"
+    );
+    assert_eq!(
+        agent.state_change_time.as_deref(),
+        Some("2023-01-13T11:15:00.000Z")
+    );
+    assert_eq!(team.member("6021").unwrap().state, AgentState::Ready);
+
+    // A later GET (after a reconnect) knows better than the word it replaces.
+    let read_later = Team::from_xml(&fixture("team/team_5005_read_later.xml")).unwrap();
+    assert!(snapshot.replace_team(read_later));
+    assert_eq!(
+        snapshot.teams["5005"].member("6022").unwrap().state,
+        AgentState::Ready
+    );
+}
+
+#[test]
+fn a_stale_team_get_does_not_undo_a_held_member_update() {
+    let mut snapshot = Snapshot::new();
+    let read_before = Team::from_xml(&fixture("team/team_5005_read_before_sign_in.xml")).unwrap();
+    snapshot.replace_team(read_before.clone());
+    assert!(snapshot.apply(&event("team_user_update.xml")));
+    // The same old read comes back (e.g. a second GET answered from before the change).
+    assert!(!snapshot.replace_team(read_before));
+    assert_eq!(
+        snapshot.teams["5005"].member("6022").unwrap().state,
+        AgentState::NotReady
+    );
+}
+
+#[test]
+fn updates_kept_for_a_team_are_dropped_when_the_team_is_forgotten() {
+    let mut snapshot = Snapshot::new();
+    snapshot.apply(&event("team_user_update.xml"));
+    snapshot.remove_team("5005");
+    let read_before = Team::from_xml(&fixture("team/team_5005_read_before_sign_in.xml")).unwrap();
+    snapshot.replace_team(read_before);
+    assert_eq!(
+        snapshot.teams["5005"].member("6022").unwrap().state,
+        AgentState::Logout,
+        "an update from a subscription that ended says nothing about the new one"
+    );
 }

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Dialog, Queue, SystemInfo, Team, User};
+use super::{Dialog, Queue, SystemInfo, Team, TeamMember, User};
 use crate::notification::FinesseEvent;
 
 /// The client's consistent view of Finesse: the last word of every event and GET.
@@ -20,6 +20,10 @@ pub struct Snapshot {
     /// Queues by id.
     pub queues: BTreeMap<String, Queue>,
     pub system_info: Option<SystemInfo>,
+    /// Member updates for a team whose GET has not come back yet, by team and login id.
+    /// The GET follows the subscription, so its answer may predate them.
+    #[serde(skip)]
+    early_members: BTreeMap<String, BTreeMap<String, TeamMember>>,
 }
 
 impl Snapshot {
@@ -29,8 +33,9 @@ impl Snapshot {
 
     /// Applies one event; `true` if the snapshot changed.
     ///
-    /// Team member updates for a team the snapshot does not hold are ignored: the team's
-    /// GET (see [`replace_team`](Self::replace_team)) brings the whole team anyway.
+    /// Team member updates for a team the snapshot does not hold yet are kept for the
+    /// team's GET (see [`replace_team`](Self::replace_team)), which may have been read
+    /// before them.
     pub fn apply(&mut self, event: &FinesseEvent) -> bool {
         match event {
             FinesseEvent::UserUpdated(user) => self.replace_user(user.clone()),
@@ -50,10 +55,18 @@ impl Snapshot {
                 }
                 changed
             }
-            FinesseEvent::TeamMemberUpdated { team_id, member } => self
-                .teams
-                .get_mut(team_id)
-                .is_some_and(|team| team.upsert_member(member.clone())),
+            FinesseEvent::TeamMemberUpdated { team_id, member } => {
+                match self.teams.get_mut(team_id) {
+                    Some(team) => team.upsert_member(member.clone()),
+                    None => {
+                        self.early_members
+                            .entry(team_id.clone())
+                            .or_default()
+                            .insert(member.login_id.clone(), member.clone());
+                        false
+                    }
+                }
+            }
             FinesseEvent::TeamUpdated(team) => self.replace_team(team.clone()),
             FinesseEvent::QueueUpdated(queue) => upsert(&mut self.queues, &queue.id, queue),
             FinesseEvent::SystemInfoUpdated(info) => {
@@ -78,14 +91,32 @@ impl Snapshot {
     }
 
     /// Replaces one team (after `GET /Team/{id}`); `true` if it differed.
-    pub fn replace_team(&mut self, team: Team) -> bool {
-        let changed = self.teams.get(&team.id) != Some(&team);
+    ///
+    /// The GET decides who is in the team. A member's word from a notification (kept while
+    /// the GET was out, or already held) stays when its `stateChangeTime` is later than the
+    /// GET's: that GET was read before the change.
+    pub fn replace_team(&mut self, mut team: Team) -> bool {
+        let early = self.early_members.remove(&team.id).unwrap_or_default();
+        let held = self.teams.get(&team.id);
+        for member in &mut team.users {
+            let newer = early
+                .get(&member.login_id)
+                .into_iter()
+                .chain(held.and_then(|held| held.member(&member.login_id)))
+                .filter(|word| changed_later(word, member))
+                .max_by_key(|word| word.state_changed_at());
+            if let Some(newer) = newer {
+                *member = newer.clone();
+            }
+        }
+        let changed = held != Some(&team);
         self.teams.insert(team.id.clone(), team);
         changed
     }
 
     /// Forgets a team (after unsubscribing from it); `true` if it was held.
     pub fn remove_team(&mut self, team_id: &str) -> bool {
+        self.early_members.remove(team_id);
         self.teams.remove(team_id).is_some()
     }
 
@@ -110,6 +141,14 @@ impl Snapshot {
 
     fn upsert_dialog(&mut self, dialog: &Dialog) -> bool {
         upsert(&mut self.dialogs, &dialog.id, dialog)
+    }
+}
+
+/// `word` reports a state change later than `than` does.
+fn changed_later(word: &TeamMember, than: &TeamMember) -> bool {
+    match (word.state_changed_at(), than.state_changed_at()) {
+        (Some(word), Some(than)) => word > than,
+        _ => false,
     }
 }
 
