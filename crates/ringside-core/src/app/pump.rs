@@ -11,7 +11,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::desk::{AlertLevel, ConnectionStatus};
 
-use super::state::Inner;
+use super::state::{AppState, Inner};
 use super::ShellEffect;
 
 /// Start following `session`.
@@ -54,12 +54,12 @@ async fn run(inner: Weak<Inner>, session: Session) {
                 let Some(app) = inner.upgrade() else { return };
                 // Before the desk shows a supervisor, their Team view is being fed.
                 super::team::start_if_supervisor(&app, &session, &snapshot);
-                on_snapshot(&app, &snapshot);
+                on_snapshot(&app, &session, &snapshot);
             }
             event = events.recv() => match event {
                 Ok(event) => {
                     let Some(app) = inner.upgrade() else { return };
-                    on_event(&app, event);
+                    on_event(&app, &session, event);
                 }
                 // The snapshot watch carries the state; a lost event only loses an alert.
                 Err(RecvError::Lagged(skipped)) => {
@@ -102,15 +102,34 @@ fn needs_tick(app: &Inner) -> bool {
         )
 }
 
+/// Whether `session` is still the app's live one. A pump's news can race the sign-out that
+/// discards its session; news from a discarded session must not reach the desk (it would
+/// put the signed-out agent back on screen).
+fn is_live(state: &AppState, session: &Session) -> bool {
+    state
+        .live
+        .as_ref()
+        .is_some_and(|live| live.session.is_same_session(session))
+}
+
 fn on_connection(app: &Arc<Inner>, session: &Session, state: &ConnectionState) {
-    app.update(|s, now| s.desk.apply_connection(state, now));
-    if state.is_connected() {
+    let live = app.update(|s, now| {
+        let live = is_live(s, session);
+        if live {
+            s.desk.apply_connection(state, now);
+        }
+        live
+    });
+    if live && state.is_connected() {
         tokio::spawn(load_lookups(Arc::clone(app), session.clone()));
     }
 }
 
-fn on_snapshot(app: &Inner, snapshot: &Snapshot) {
+fn on_snapshot(app: &Inner, session: &Session, snapshot: &Snapshot) {
     app.update(|s, now| {
+        if !is_live(s, session) {
+            return;
+        }
         let server_time = snapshot.system_info.as_ref().and_then(|info| {
             let stamp = info.current_timestamp.clone()?;
             Some((stamp, info.current_time()?.timestamp_millis()))
@@ -125,7 +144,10 @@ fn on_snapshot(app: &Inner, snapshot: &Snapshot) {
     });
 }
 
-fn on_event(app: &Inner, event: SessionEvent) {
+fn on_event(app: &Inner, session: &Session, event: SessionEvent) {
+    if !is_live(&app.lock(), session) {
+        return;
+    }
     match event {
         SessionEvent::FinesseErrors { errors, .. } => {
             let message = errors

@@ -110,6 +110,11 @@ impl Session {
         })
     }
 
+    /// Whether `other` is a handle to this same session (not merely one like it).
+    pub fn is_same_session(&self, other: &Session) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+
     /// The connection state, as a `watch` receiver.
     pub fn connection(&self) -> watch::Receiver<ConnectionState> {
         self.shared.connection.clone()

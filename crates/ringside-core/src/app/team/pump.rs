@@ -24,7 +24,11 @@ pub(crate) fn start_if_supervisor(inner: &Arc<Inner>, session: &Session, snapsho
         return;
     }
     let mut state = inner.lock();
-    let Some(live) = state.live.as_mut() else {
+    let Some(live) = state
+        .live
+        .as_mut()
+        .filter(|live| live.session.is_same_session(session))
+    else {
         return;
     };
     if live.team_pump.is_none() {
