@@ -83,6 +83,10 @@ fn tray_is_offline_while_reconnecting_whatever_the_last_state() {
     let (not_ready_enabled, _) = submenu(&tray, "Not Ready");
     assert!(!not_ready_enabled);
     assert!(item(&tray, "open").enabled && item(&tray, "quit").enabled);
+    // Finesse cannot be asked for a Logout now; the agent can still leave the session.
+    let sign_out = item(&tray, "sign-out");
+    assert!(sign_out.enabled);
+    assert_eq!(sign_out.label, "Sign out");
 }
 
 #[test]
@@ -118,10 +122,28 @@ fn menu_offers_what_a_ready_agent_may_do_on_ucce() {
     let labels: Vec<&str> = reasons.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(labels, vec!["Break", "Lunch", "Team Meeting"]);
     assert_eq!(reasons[2].id, "not-ready:3");
-    let (logout_enabled, logout) = submenu(&tray, "Logout");
+    let (logout_enabled, logout) = submenu(&tray, "Sign out");
     assert!(!logout_enabled, "UCCE wants Not Ready before Logout");
     assert_eq!(logout[0].id, "logout:21");
-    assert!(item(&tray, "sign-out").enabled);
+}
+
+#[test]
+fn signing_out_while_connected_always_goes_through_the_logout_reasons() {
+    // A plain "Sign out" would send a Logout without the reason Finesse requires.
+    let now = at("2024-03-05T12:01:00Z");
+    let tray = desk_with("not_ready_lunch_embedded", &[], now).tray(now);
+    let plain: Vec<&TrayMenuItem> = tray
+        .menu
+        .iter()
+        .filter_map(|entry| match entry {
+            TrayMenuEntry::Item(item) if item.id == "sign-out" => Some(item),
+            _ => None,
+        })
+        .collect();
+    assert!(plain.is_empty(), "{:?}", tray.menu);
+    let (enabled, reasons) = submenu(&tray, "Sign out");
+    assert!(enabled);
+    assert!(reasons.iter().all(|r| r.id.starts_with("logout:")));
 }
 
 #[test]
@@ -131,7 +153,7 @@ fn menu_ticks_the_current_reason() {
     assert!(item(&tray, "not-ready:2").checked);
     assert!(!item(&tray, "not-ready:1").checked);
     assert!(item(&tray, "ready").enabled);
-    let (logout_enabled, _) = submenu(&tray, "Logout");
+    let (logout_enabled, _) = submenu(&tray, "Sign out");
     assert!(logout_enabled);
 }
 

@@ -92,6 +92,7 @@ pub enum TrayCommand {
     },
     /// Show the main window.
     Open,
+    /// Leave a session that cannot reach Finesse (no request is sent).
     SignOut,
     Quit,
 }
@@ -204,8 +205,23 @@ impl Desk {
                 ReasonCategory::NotReady,
                 "Not Ready",
             ),
-            (AgentStateKind::LoggedOut, ReasonCategory::Logout, "Logout"),
+            (
+                AgentStateKind::LoggedOut,
+                ReasonCategory::Logout,
+                "Sign out",
+            ),
         ] {
+            if state == AgentStateKind::LoggedOut && agent.is_none() && self.session_to_leave() {
+                // Finesse cannot be asked now (reconnecting, out of service): signing out
+                // leaves the session here, with no reason to choose.
+                menu.push(TrayMenuEntry::Item(TrayMenuItem {
+                    id: TrayCommand::SignOut.id(),
+                    label: label.to_owned(),
+                    enabled: true,
+                    checked: false,
+                }));
+                continue;
+            }
             let enabled = allowed.contains(&state);
             let reasons = self.lookups.list(&category).unwrap_or_default();
             let command = |reason_id: Option<String>| match state {
@@ -241,21 +257,25 @@ impl Desk {
             menu.push(TrayMenuEntry::Label { text });
             menu.push(TrayMenuEntry::Separator);
         }
-        let can_sign_out = !matches!(self.connection, ConnectionState::Disconnected)
-            && self.snapshot.user.is_some();
-        for (command, label, enabled) in [
-            (TrayCommand::Open, "Open Ringside", true),
-            (TrayCommand::SignOut, "Sign out", can_sign_out),
-            (TrayCommand::Quit, "Quit", true),
+        for (command, label) in [
+            (TrayCommand::Open, "Open Ringside"),
+            (TrayCommand::Quit, "Quit"),
         ] {
             menu.push(TrayMenuEntry::Item(TrayMenuItem {
                 id: command.id(),
                 label: label.to_owned(),
-                enabled,
+                enabled: true,
                 checked: false,
             }));
         }
         menu
+    }
+
+    /// A signed-in session that cannot reach Finesse right now.
+    fn session_to_leave(&self) -> bool {
+        !matches!(self.connection, ConnectionState::Disconnected)
+            && !self.connection.is_connected()
+            && self.snapshot.user.is_some()
     }
 
     /// `Team: 3 ready · 2 not ready · 1 talking` for a supervisor with a team loaded.
