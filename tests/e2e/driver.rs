@@ -511,4 +511,63 @@ impl AppSession {
         let css = format!("{}[{name}=\"{value}\"]", by_testid(testid));
         self.find_css(&css).await;
     }
+
+    /// Wait until the element found by CSS is on the page with a text (`textContent`,
+    /// whitespace collapsed) that `wanted` accepts; returns that text. `what` names the
+    /// expectation in the failure.
+    pub async fn wait_for_text_css_where(
+        &self,
+        css: &str,
+        what: &str,
+        wanted: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Deadline::after(PATIENCE);
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                let text = self.text_of(&element).await;
+                if wanted(&text) {
+                    return text;
+                }
+                last = Some(text);
+            }
+            if !deadline.next_look().await {
+                self.fail(format!("{css} never said {what}; last: {last:?}"))
+                    .await;
+            }
+        }
+    }
+
+    /// Wait until the element found by CSS has a text containing `expected`; returns it.
+    pub async fn wait_for_text_css(&self, css: &str, expected: &str) -> String {
+        self.wait_for_text_css_where(css, &format!("{expected:?}"), |text| {
+            text.contains(expected)
+        })
+        .await
+    }
+
+    /// How many elements match a CSS selector right now.
+    pub async fn count_css(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0)
+    }
+
+    /// Wait until exactly `count` elements match a CSS selector.
+    pub async fn wait_count_css(&self, css: &str, count: usize) {
+        let reached =
+            wait_until_async(PATIENCE, || async { self.count_css(css).await == count }).await;
+        if !reached {
+            let seen = self.count_css(css).await;
+            self.fail(format!("{css} matched {seen}, never {count}"))
+                .await;
+        }
+    }
+
+    /// Wait until nothing matches a CSS selector.
+    pub async fn wait_gone_css(&self, css: &str) {
+        self.wait_count_css(css, 0).await;
+    }
 }

@@ -192,6 +192,70 @@ impl E2eLab {
         call
     }
 
+    /// Sign agent `id` in on `extension` over REST, as from a desk of their own; they start
+    /// Not Ready.
+    pub fn agent_signs_in(&self, id: &str, extension: &str) {
+        let body = format!("<User><state>LOGIN</state><extension>{extension}</extension></User>");
+        let (status, reply) = self.rest(Method::Put, id, &format!("/finesse/api/User/{id}"), &body);
+        assert_eq!(status, 202, "agent {id} could not sign in: {reply}");
+        self.wait_for_state(id, AgentState::NotReady);
+    }
+
+    /// Agent `id` changes their own state over REST (`reason_id`: a reason code's id) and
+    /// the emulator has applied it.
+    pub fn agent_sets_state(
+        &self,
+        id: &str,
+        state: AgentState,
+        reason_id: Option<&str>,
+    ) -> AgentTruth {
+        let reason = reason_id
+            .map(|r| format!("<reasonCodeId>{r}</reasonCodeId>"))
+            .unwrap_or_default();
+        let body = format!("<User><state>{}</state>{reason}</User>", state.as_str());
+        let (status, reply) = self.rest(Method::Put, id, &format!("/finesse/api/User/{id}"), &body);
+        assert_eq!(
+            status,
+            202,
+            "agent {id} could not go {}: {reply}",
+            state.as_str()
+        );
+        self.wait_for_state(id, state)
+    }
+
+    /// Agent `id` answers the call ringing on `extension`; returns the call's id once the
+    /// agent talks on it.
+    pub fn agent_answers(&self, id: &str, extension: &str) -> CallId {
+        let mut ringing = None;
+        let found = wait_until(PATIENCE, || {
+            ringing = self.lab.truth().calls.iter().find_map(|call| {
+                call.participants
+                    .iter()
+                    .any(|p| p.address == extension && p.state == ParticipantState::Alerting)
+                    .then_some(call.id)
+            });
+            ringing.is_some()
+        });
+        assert!(
+            found,
+            "nothing rang on {extension}: {:?}",
+            self.lab.truth().calls
+        );
+        let call = ringing.unwrap_or(CallId(0));
+        let body = format!(
+            "<Dialog><requestedAction>ANSWER</requestedAction><targetMediaAddress>{extension}</targetMediaAddress></Dialog>"
+        );
+        let (status, reply) = self.rest(
+            Method::Put,
+            id,
+            &format!("/finesse/api/Dialog/{call}"),
+            &body,
+        );
+        assert_eq!(status, 202, "agent {id} could not answer: {reply}");
+        self.wait_for_state(id, AgentState::Talking);
+        call
+    }
+
     /// Move the emulator's clock (wrap-up timers, lockouts).
     pub fn advance(&self, by: Duration) {
         self.lab.advance_clock(by);

@@ -4,10 +4,12 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod desktop;
+pub mod dialogs;
 pub mod driver;
 pub mod lab;
 pub mod notifications;
 pub mod prerequisites;
+pub mod tray;
 pub mod wait;
 
 use desktop::Desktop;

@@ -176,12 +176,19 @@ fn tree(root: u32) -> Vec<u32> {
     pids
 }
 
-/// The running process whose executable is `binary`.
-fn find_app(binary: &Path) -> Option<u32> {
+/// The running process whose executable is `binary` on this private desktop (its `HOME` is
+/// the desktop's), not another test's copy of the same binary.
+fn find_app(binary: &Path, desktop: &Desktop) -> Option<u32> {
     let wanted = binary.canonicalize().ok()?;
-    all_pids()
-        .into_iter()
-        .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == wanted))
+    let home = format!("HOME={}", desktop.home().display());
+    all_pids().into_iter().find(|pid| {
+        std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == wanted)
+            && std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+                environ
+                    .split(|byte| *byte == 0)
+                    .any(|entry| entry == home.as_bytes())
+            })
+    })
 }
 
 fn name_of(pid: u32) -> String {
@@ -381,6 +388,78 @@ fn call_to_pop_up(desktop: &Desktop, lab: &E2eLab, run: usize) -> Result<Duratio
     shown.ok_or_else(|| format!("the pop-up was not shown within {STEP_LIMIT:?}"))
 }
 
+/// How an agent works a shift: signed in, Ready, the main window hidden in the tray. The app
+/// starts with `--minimised` under WebDriver; sign-in and Ready go through the app's own
+/// commands from the hidden page, because typing needs a shown window and hiding it again
+/// needs a window manager's close (WM_DELETE_WINDOW), which the private desktop has not got.
+async fn signed_in_in_the_tray(
+    desktop: &Desktop,
+    driver: &Driver,
+    lab: &E2eLab,
+    binary: &Path,
+    args: &[String],
+    runs: usize,
+) -> Result<(), String> {
+    let mut hidden_args = args.to_vec();
+    hidden_args.push("--minimised".into());
+    let app = AppSession::launch(driver, binary, &hidden_args).await;
+    let form = serde_json::json!({
+        "nodeA": lab.node_a(),
+        "nodeB": null,
+        "user": AGENT,
+        "password": DEMO_PASSWORD,
+        "extension": AGENT_EXTENSION,
+        "mobileAgent": null,
+        "deviceId": null,
+        "rememberMe": false,
+    });
+    app.eval(&format!(
+        "window.__TAURI_INTERNALS__.invoke('sign_in', {{ form: {form} }}); return true"
+    ))
+    .await;
+    lab.wait_for_state(AGENT_ID, AgentState::NotReady);
+    app.eval(
+        "window.__TAURI_INTERNALS__.invoke('set_state', \
+         { request: { state: 'ready', reasonId: null } }); return true",
+    )
+    .await;
+    lab.wait_for_state(AGENT_ID, AgentState::Ready);
+    let root =
+        find_app(binary, desktop).ok_or("the app's process was not found under WebDriver")?;
+    std::thread::sleep(SETTLE);
+    if desktop.window_is_visible(MAIN_TITLE) {
+        return Err("the main window is on screen despite --minimised".into());
+    }
+    let situation = "signed in and Ready, main window hidden (started with --minimised)";
+    report_memory(
+        root,
+        &format!("{situation}, {} s after going Ready", SETTLE.as_secs()),
+    );
+    report_idle_cpu(root, situation);
+    let mut pop_ups = Vec::new();
+    for run in 0..runs {
+        pop_ups.push(call_to_pop_up(desktop, lab, run)?);
+    }
+    println!(
+        "figure: call to pop-up (lab.place_call → pop-up X window mapped, polled with xwininfo), {situation}, {} calls: {}",
+        pop_ups.len(),
+        p50_max(&mut pop_ups)
+    );
+    // Signed out (Not Ready for Lunch, then Logout for End of Shift: Finesse signs out only
+    // from Not Ready), so the next part signs in afresh.
+    app.eval(
+        "window.__TAURI_INTERNALS__.invoke('set_state', \
+         { request: { state: 'notReady', reasonId: '1' } }); return true",
+    )
+    .await;
+    lab.wait_for_state(AGENT_ID, AgentState::NotReady);
+    app.eval("window.__TAURI_INTERNALS__.invoke('sign_out', { reasonId: '5' }); return true")
+        .await;
+    lab.wait_for_state(AGENT_ID, AgentState::Logout);
+    app.quit(driver).await;
+    Ok(())
+}
+
 async fn run(options: &Options) -> Result<(), String> {
     let (binary, kind) = app_binary(options)?;
     println!("figure: app binary: {} ({kind})", binary.display());
@@ -401,10 +480,6 @@ async fn run(options: &Options) -> Result<(), String> {
     );
 
     // Idle with the main window hidden: started in the tray and left alone, not signed in.
-    // Signing in needs typing into the main window, which WebDriver can only do while it is
-    // shown, and hiding it again needs a window manager's close (WM_DELETE_WINDOW), which the
-    // private desktop has not got (WebDriver's "close window" does not reach the app's
-    // close-to-tray handler).
     let (app, _) = start_in_tray(&desktop, &binary, &args)?;
     std::thread::sleep(SETTLE);
     if desktop.window_is_visible(MAIN_TITLE) {
@@ -421,12 +496,15 @@ async fn run(options: &Options) -> Result<(), String> {
     );
     drop(app);
 
-    // Signed in and Ready through WebDriver, the main window on screen.
     let driver = Driver::start(&desktop);
+    signed_in_in_the_tray(&desktop, &driver, &lab, &binary, &args, options.runs).await?;
+
+    // Signed in and Ready through WebDriver, the main window on screen.
     let app = AppSession::launch(&driver, &binary, &args).await;
     sign_in_and_go_ready(&app, &lab).await;
     app.switch_to(AppWindow::PopUp).await;
-    let root = find_app(&binary).ok_or("the app's process was not found under WebDriver")?;
+    let root =
+        find_app(&binary, &desktop).ok_or("the app's process was not found under WebDriver")?;
     std::thread::sleep(SETTLE);
     report_memory(
         root,
