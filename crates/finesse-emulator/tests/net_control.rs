@@ -276,6 +276,9 @@ async fn a_lab_removes_the_ca_file_it_placed_itself_but_keeps_a_chosen_one() {
     options.ca_path = Some(chosen.clone());
     let lab = Lab::start(options).await.unwrap();
     lab.shutdown().await;
-    assert!(chosen.is_file(), "a CA path the caller chose is theirs to keep");
+    assert!(
+        chosen.is_file(),
+        "a CA path the caller chose is theirs to keep"
+    );
     std::fs::remove_dir_all(&keep).unwrap();
 }
