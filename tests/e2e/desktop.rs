@@ -105,7 +105,10 @@ impl Desktop {
 
         let mut bus = desktop
             .command("dbus-daemon")
+            // The socket in the test's runtime directory, removed with it (the session
+            // config's default would leave one in /tmp per run).
             .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!("--address=unix:dir={runtime}"))
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();

@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
 use fantoccini::elements::Element;
@@ -18,12 +19,24 @@ use super::wait::{wait_until, wait_until_async, Deadline};
 /// Safety net for anything the UI should show soon (a WebDriver step, an emulator event).
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
+/// Ports handed out to one test process, below the kernel's ephemeral range.
+const PORTS_PER_PROCESS: u16 = 40;
+
+/// A free port for the driver. `bind(0)` would take one from the ephemeral range, where the
+/// emulator's listeners and every outgoing connection take theirs too: between this check
+/// and the driver's own bind, a parallel test could grab it. Ports below that range are
+/// handed out once per process instead (a block per process id, a counter within it).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let block = u16::try_from(std::process::id() % 250).unwrap_or(0);
+    let base = 20_000 + block * PORTS_PER_PROCESS;
+    for _ in 0..PORTS_PER_PROCESS {
+        let port = base + NEXT.fetch_add(1, Ordering::Relaxed) % PORTS_PER_PROCESS;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free port in {base}..{}", base + PORTS_PER_PROCESS);
 }
 
 /// A running `tauri-driver` (and, under it, `WebKitWebDriver`).
