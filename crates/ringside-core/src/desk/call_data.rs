@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use finesse::model::{Dialog, MediaPropertiesLayout};
 
+use super::monitor_call::card_property;
 use super::view::CallDataItem;
 
 /// Labels longer than this many characters are cut for display.
@@ -20,25 +21,31 @@ pub fn short_label(label: &str) -> String {
     }
 }
 
-/// The dialog's call data in display order; items without a value are left out.
+/// The dialog's call data in display order, seen by the agent on `extension`; items without a
+/// value are left out.
 pub(super) fn call_data(
     dialog: &Dialog,
     layout: Option<&MediaPropertiesLayout>,
+    extension: Option<&str>,
 ) -> Vec<CallDataItem> {
     match layout.filter(|layout| layout.entries().next().is_some()) {
-        Some(layout) => by_layout(dialog, layout),
+        Some(layout) => by_layout(dialog, layout, extension),
         None => by_key(dialog),
     }
 }
 
 /// Header first, then each column top to bottom; a property the layout names twice shows once.
-fn by_layout(dialog: &Dialog, layout: &MediaPropertiesLayout) -> Vec<CallDataItem> {
+fn by_layout(
+    dialog: &Dialog,
+    layout: &MediaPropertiesLayout,
+    extension: Option<&str>,
+) -> Vec<CallDataItem> {
     let mut shown = HashSet::new();
     layout
         .entries()
         .filter_map(|entry| {
             let key = entry.media_property.trim();
-            let value = dialog.media_property(key)?;
+            let value = card_property(dialog, extension, key)?;
             if !shown.insert(key.to_owned()) {
                 return None;
             }

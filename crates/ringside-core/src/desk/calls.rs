@@ -11,6 +11,7 @@ use finesse::model::{
 
 use super::call_data::call_data;
 use super::clock::ServerClock;
+use super::monitor_call::monitored_agent;
 use super::view::{CallAction, CallDirection, CallState, CallView, ParticipantView};
 
 /// The order buttons appear in, whatever order Finesse listed the actions in.
@@ -118,12 +119,8 @@ pub(super) fn call_view(dialog: &Dialog, inputs: &CallInputs<'_>) -> CallView {
     CallView {
         id: dialog.id.clone(),
         direction,
-        other_party: other_party(dialog, me),
-        dialed_number: dialog
-            .media_properties
-            .dialed_number
-            .clone()
-            .or_else(|| dialog.media_properties.dnis.clone()),
+        other_party: other_party(dialog, me, inputs.extension),
+        dialed_number: dialed_number(dialog),
         call_type: dialog
             .media_properties
             .call_type
@@ -138,7 +135,7 @@ pub(super) fn call_view(dialog: &Dialog, inputs: &CallInputs<'_>) -> CallView {
             .iter()
             .map(|p| participant_view(p, me))
             .collect(),
-        call_data: call_data(dialog, inputs.layout),
+        call_data: call_data(dialog, inputs.layout, inputs.extension),
         pending_action: inputs.pending_actions.get(&dialog.id).copied(),
         is_monitoring: dialog.is_silent_monitor(),
     }
@@ -206,9 +203,29 @@ fn placed_by(dialog: &Dialog, extension: Option<&str>) -> bool {
     matches!((dialog.from_address.as_deref(), extension), (Some(from), Some(ext)) if from == ext)
 }
 
-/// The one other party when there is one (live parties preferred); otherwise whoever the
-/// original call's addresses name on the far side.
-fn other_party(dialog: &Dialog, me: Option<&Participant>) -> String {
+/// The number the caller dialed. A monitor request's is the agent's extension, which the
+/// card already names as the other party.
+fn dialed_number(dialog: &Dialog) -> Option<String> {
+    if dialog.is_silent_monitor() {
+        return None;
+    }
+    let properties = &dialog.media_properties;
+    properties
+        .dialed_number
+        .clone()
+        .or_else(|| properties.dnis.clone())
+}
+
+/// On a monitor call, the agent being monitored. Otherwise the one other party when there is
+/// one (live parties preferred), else whoever the original call's addresses name on the far
+/// side.
+fn other_party(dialog: &Dialog, me: Option<&Participant>, extension: Option<&str>) -> String {
+    if dialog.is_silent_monitor() {
+        let own = extension.unwrap_or_default().trim();
+        if let Some(agent) = monitored_agent(dialog, own) {
+            return agent.to_owned();
+        }
+    }
     let mine = me.map(|p| p.media_address.as_str());
     let others: Vec<&Participant> = dialog
         .participants

@@ -39,7 +39,7 @@ impl TeamBoard {
         }
         let monitored = self.supervisor.monitored_extension().map(str::to_owned);
         let monitor_call = self.supervisor.monitoring.as_ref().map(|call| MemberCall {
-            direction: None,
+            direction: call.direction,
             caller: call.caller.clone(),
             started: call
                 .started_at

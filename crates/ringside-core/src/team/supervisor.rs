@@ -5,6 +5,8 @@ use finesse::model::{
     Action, AgentState, DeploymentType, Dialog, DialogState, ParticipantState, Snapshot,
 };
 
+use crate::desk::{customer, customer_call_direction, monitored_agent, CallDirection};
+
 /// The supervisor as the rules see them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SupervisorContext {
@@ -36,6 +38,8 @@ pub struct MonitoredCall {
     pub participants: Vec<String>,
     /// The customer's number on the agent's call, when the dialog shows it.
     pub caller: Option<String>,
+    /// Which way the agent's call with the customer goes, when the dialog shows it.
+    pub direction: Option<CallDirection>,
     /// When the agent's call started (server clock), when the dialog shows it.
     pub started_at: Option<DateTime<Utc>>,
 }
@@ -116,21 +120,7 @@ fn has_active(dialog: &Dialog, extension: &str) -> bool {
 }
 
 fn monitor_call(dialog: &Dialog, own: &str) -> Option<MonitoredCall> {
-    // The monitor request's toAddress is the agent; a build that leaves it out still lists the
-    // agent's device among the participants.
-    let agent = dialog
-        .to_address
-        .as_deref()
-        .or(dialog.media_properties.dialed_number.as_deref())
-        .map(str::trim)
-        .filter(|a| !a.is_empty() && *a != own)
-        .or_else(|| {
-            dialog
-                .participants
-                .iter()
-                .find(|p| p.is_agent_device() && p.media_address != own)
-                .map(|p| p.media_address.as_str())
-        })?;
+    let agent = monitored_agent(dialog, own)?;
     Some(call_on(dialog, own, agent, false))
 }
 
@@ -139,14 +129,7 @@ fn barge_call(dialog: &Dialog, own: &str, agent: &str) -> MonitoredCall {
 }
 
 fn call_on(dialog: &Dialog, own: &str, agent: &str, barged: bool) -> MonitoredCall {
-    let others: Vec<_> = dialog
-        .participants
-        .iter()
-        .filter(|p| p.media_address != own && p.state != ParticipantState::Dropped)
-        .collect();
-    let customer = others
-        .iter()
-        .find(|p| !p.is_agent_device() && p.media_address != agent);
+    let customer = customer(dialog, own, agent);
     let started_at = customer
         .and_then(|p| p.started_at())
         .or_else(|| dialog.participant_for(agent).and_then(|p| p.started_at()));
@@ -155,8 +138,14 @@ fn call_on(dialog: &Dialog, own: &str, agent: &str, barged: bool) -> MonitoredCa
         dialog_id: dialog.id.clone(),
         barged,
         actions: dialog.actions_for(own).to_vec(),
-        participants: others.iter().map(|p| p.media_address.clone()).collect(),
+        participants: dialog
+            .participants
+            .iter()
+            .filter(|p| p.media_address != own && p.state != ParticipantState::Dropped)
+            .map(|p| p.media_address.clone())
+            .collect(),
         caller: customer.map(|p| p.media_address.clone()),
+        direction: customer_call_direction(dialog, own, agent),
         started_at,
     }
 }
