@@ -10,6 +10,7 @@ use std::time::Duration;
 use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, WindowHandle};
 use fantoccini::{Client, ClientBuilder, Locator};
+use finesse_emulator::config::DEMO_PASSWORD;
 use serde_json::{json, Value};
 
 use super::desktop::Desktop;
@@ -193,6 +194,17 @@ impl AppSession {
         };
         session.switch_to(AppWindow::Main).await;
         session
+    }
+
+    /// Fill in the sign-in screen (the demo password) and wait for the agent bar.
+    pub async fn sign_in(&self, node_a: &str, user: &str, extension: &str) {
+        self.find("sign-in").await;
+        self.fill("sign-in-node-a", node_a).await;
+        self.fill("sign-in-user", user).await;
+        self.fill("sign-in-password", DEMO_PASSWORD).await;
+        self.fill("sign-in-extension", extension).await;
+        self.click("sign-in-submit").await;
+        self.find("agent-bar").await;
     }
 
     /// The WebDriver client, for anything the helpers below do not cover.

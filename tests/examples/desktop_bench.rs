@@ -301,13 +301,7 @@ fn start_in_tray(
 }
 
 async fn sign_in_and_go_ready(app: &AppSession, lab: &E2eLab) {
-    app.find("sign-in").await;
-    app.fill("sign-in-node-a", &lab.node_a()).await;
-    app.fill("sign-in-user", AGENT).await;
-    app.fill("sign-in-password", DEMO_PASSWORD).await;
-    app.fill("sign-in-extension", AGENT_EXTENSION).await;
-    app.click("sign-in-submit").await;
-    app.find("agent-bar").await;
+    app.sign_in(&lab.node_a(), AGENT, AGENT_EXTENSION).await;
     lab.wait_for_state(AGENT_ID, AgentState::NotReady);
     app.wait_attr("state-pill", "data-state", "notReady").await;
     app.click("state-switch").await;

@@ -17,20 +17,9 @@ use e2e::lab::{AGENT, AGENT_EXTENSION, AGENT_ID, COLLEAGUE_EXTENSION, COLLEAGUE_
 use e2e::wait::wait_until;
 use e2e::World;
 use finesse_emulator::center::{AgentState, DialogState, ParticipantState};
-use finesse_emulator::config::DEMO_PASSWORD;
 
 /// The pop-up window's title (`tauri.conf.json`), as the X server lists it.
 const POP_UP_TITLE: &str = "Incoming call — Ringside";
-
-async fn sign_in(app: &AppSession, world: &World) {
-    app.find("sign-in").await;
-    app.fill("sign-in-node-a", &world.lab.node_a()).await;
-    app.fill("sign-in-user", AGENT).await;
-    app.fill("sign-in-password", DEMO_PASSWORD).await;
-    app.fill("sign-in-extension", AGENT_EXTENSION).await;
-    app.click("sign-in-submit").await;
-    app.find("agent-bar").await;
-}
 
 async fn choose_state(app: &AppSession, option: &str, reason_id: Option<&str>) {
     app.click("state-switch").await;
@@ -53,7 +42,8 @@ async fn agent_takes_transfers_and_wraps_up_calls_through_the_real_app() {
     app.find("sign-in").await;
     app.wait_for_text("sign-in-demo-hint", AGENT).await;
     app.screenshot("01-sign-in").await;
-    sign_in(&app, &world).await;
+    app.sign_in(&world.lab.node_a(), AGENT, AGENT_EXTENSION)
+        .await;
     lab.wait_for_state(AGENT_ID, AgentState::NotReady);
     app.wait_attr("state-pill", "data-state", "notReady").await;
     app.wait_for_text("agent-extension", AGENT_EXTENSION).await;

@@ -17,7 +17,6 @@ use fantoccini::Locator;
 use finesse_emulator::center::{
     AgentState, CallKind, CallTruth, CtiError, DialogState, NodeId, ParticipantState,
 };
-use finesse_emulator::config::DEMO_PASSWORD;
 
 const SUPERVISOR: &str = "supervisor";
 const SUPERVISOR_ID: &str = "1000";
@@ -45,16 +44,6 @@ fn row_part(agent: &str, testid: &str) -> String {
 }
 
 const ANY_ROW: &str = "[data-testid=\"team-row\"]";
-
-async fn sign_in_as_supervisor(app: &AppSession, lab: &E2eLab) {
-    app.find("sign-in").await;
-    app.fill("sign-in-node-a", &lab.node_a()).await;
-    app.fill("sign-in-user", SUPERVISOR).await;
-    app.fill("sign-in-password", DEMO_PASSWORD).await;
-    app.fill("sign-in-extension", SUPERVISOR_EXTENSION).await;
-    app.click("sign-in-submit").await;
-    app.find("agent-bar").await;
-}
 
 /// Wait until the row shows the agent in `state` (`ready`, `notReady`, `talking` …).
 async fn wait_row_state(app: &AppSession, agent: &str, state: &str) {
@@ -97,6 +86,16 @@ async fn open_actions(app: &AppSession, agent: &str) -> Vec<String> {
     actions
 }
 
+/// Close the open action menu with Escape, as a keyboard user does.
+async fn close_actions(app: &AppSession) {
+    app.find_css("[data-testid=\"team-action-menu\"] [data-testid=\"team-action\"]")
+        .await
+        .send_keys(ESCAPE)
+        .await
+        .unwrap();
+    app.wait_gone("team-action-menu").await;
+}
+
 /// Choose an action from the open menu.
 async fn choose_action(app: &AppSession, action: &str) {
     app.click_css(&format!(
@@ -134,7 +133,8 @@ async fn supervisor_watches_the_team_and_monitors_and_barges_in_through_the_real
     // 1. The supervisor signs in; only a supervisor gets the Team tab.
     app.find("sign-in").await;
     app.screenshot("team-01-sign-in").await;
-    sign_in_as_supervisor(&app, lab).await;
+    app.sign_in(&lab.node_a(), SUPERVISOR, SUPERVISOR_EXTENSION)
+        .await;
     lab.wait_for_state(SUPERVISOR_ID, AgentState::NotReady);
     app.wait_attr("state-pill", "data-state", "notReady").await;
     app.wait_for_text("agent-extension", SUPERVISOR_EXTENSION)
@@ -253,12 +253,7 @@ async fn supervisor_watches_the_team_and_monitors_and_barges_in_through_the_real
         "listening in is not offered on Ada's call: {offered:?}"
     );
     app.screenshot("team-08-talking-agent-actions").await;
-    app.find_css("[data-testid=\"team-action-menu\"] [data-testid=\"team-action\"]")
-        .await
-        .send_keys(ESCAPE)
-        .await
-        .unwrap();
-    app.wait_gone("team-action-menu").await;
+    close_actions(&app).await;
 
     // A request Finesse refuses (its CTI layer answers Invalid State) shows why on the row,
     // until dismissed; the agent stays as they were.
@@ -356,12 +351,7 @@ async fn supervisor_watches_the_team_and_monitors_and_barges_in_through_the_real
         "leaving the call is not offered after the barge: {offered:?}"
     );
     app.screenshot("team-12-barged-in").await;
-    app.find_css("[data-testid=\"team-action-menu\"] [data-testid=\"team-action\"]")
-        .await
-        .send_keys(ESCAPE)
-        .await
-        .unwrap();
-    app.wait_gone("team-action-menu").await;
+    close_actions(&app).await;
     app.click("tab-calls").await;
     app.wait_card_state(call, "active").await;
     app.wait_for_text_css(

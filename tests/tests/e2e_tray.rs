@@ -18,7 +18,6 @@ use e2e::tray::{TrayHost, TrayItem};
 use e2e::wait::wait_until;
 use e2e::World;
 use finesse_emulator::center::AgentState;
-use finesse_emulator::config::DEMO_PASSWORD;
 
 /// The main window's title (`tauri.conf.json`), as the X server lists it.
 const MAIN_TITLE: &str = "Ringside";
@@ -40,16 +39,6 @@ async fn start_with_tray(extra: &[&str]) -> (World, TrayHost, AppSession, TrayIt
     let app = AppSession::launch(&world.driver, &app_binary(), &args).await;
     let item = tray.wait_for_item().await;
     (world, tray, app, item)
-}
-
-async fn sign_in(app: &AppSession, world: &World, user: &str, extension: &str) {
-    app.find("sign-in").await;
-    app.fill("sign-in-node-a", &world.lab.node_a()).await;
-    app.fill("sign-in-user", user).await;
-    app.fill("sign-in-password", DEMO_PASSWORD).await;
-    app.fill("sign-in-extension", extension).await;
-    app.click("sign-in-submit").await;
-    app.find("agent-bar").await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -106,7 +95,8 @@ async fn start_minimised_setting_puts_the_next_launch_in_the_tray() {
     );
 
     // The agent asks to start in the tray from now on.
-    sign_in(&app, &world, AGENT, AGENT_EXTENSION).await;
+    app.sign_in(&world.lab.node_a(), AGENT, AGENT_EXTENSION)
+        .await;
     app.click("tab-settings").await;
     app.click("settings-start-minimised").await;
     app.wait_for_text("settings-status", "Saved").await;
@@ -141,7 +131,8 @@ async fn agent_switches_state_and_signs_out_from_the_tray() {
     let (world, _tray, app, item) = start_with_tray(&[]).await;
     let lab = &world.lab;
 
-    sign_in(&app, &world, AGENT, AGENT_EXTENSION).await;
+    app.sign_in(&world.lab.node_a(), AGENT, AGENT_EXTENSION)
+        .await;
     lab.wait_for_state(AGENT_ID, AgentState::NotReady);
     item.wait_for_icon("not-ready").await;
     let menu = item
@@ -219,7 +210,8 @@ async fn supervisor_sees_team_counts_in_the_tray() {
         }
     };
 
-    sign_in(&app, &world, SUPERVISOR, SUPERVISOR_EXTENSION).await;
+    app.sign_in(&world.lab.node_a(), SUPERVISOR, SUPERVISOR_EXTENSION)
+        .await;
     lab.wait_for_state(SUPERVISOR_ID, AgentState::NotReady);
     item.wait_for_menu("showed a team line", |menu| {
         menu.line_starting("Team:").is_some()
@@ -262,7 +254,8 @@ async fn quitting_from_the_tray_while_signed_in_asks_whether_to_sign_out() {
     let (world, tray, app, item) = start_with_tray(&[]).await;
     let lab = &world.lab;
     let display = Display::open(&world.desktop);
-    sign_in(&app, &world, AGENT, AGENT_EXTENSION).await;
+    app.sign_in(&world.lab.node_a(), AGENT, AGENT_EXTENSION)
+        .await;
     lab.wait_for_state(AGENT_ID, AgentState::NotReady);
 
     // Quit asks first, in a native dialog of its own.
